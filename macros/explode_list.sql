@@ -1,0 +1,8 @@
+{# One output row per element of a list column (used in a select list). #}
+{% macro explode_list(list_expression) %}
+    {{ return(adapter.dispatch('explode_list', 'growth_enrollments')(list_expression)) }}
+{% endmacro %}
+
+{% macro duckdb__explode_list(list_expression) %}
+    unnest({{ list_expression }})
+{% endmacro %}

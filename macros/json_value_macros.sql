@@ -1,0 +1,46 @@
+{#
+    Typed reads of a JSON value kept by parse_event_json. A value of the
+    wrong JSON type reads as null, so that a rule can reject it.
+#}
+
+{# A JSON integer that fits a bigint, else null (strings, decimals, booleans give null). #}
+{% macro json_value_as_integer(json_value) %}
+    {{ return(adapter.dispatch('json_value_as_integer', 'growth_enrollments')(json_value)) }}
+{% endmacro %}
+
+{% macro duckdb__json_value_as_integer(json_value) %}
+    case
+        when json_type({{ json_value }}) in ('BIGINT', 'UBIGINT')
+            then try_cast({{ json_value }} as bigint)
+    end
+{% endmacro %}
+
+{# A JSON string's text, else null (numbers, booleans, objects give null). #}
+{% macro json_value_as_string(json_value) %}
+    {{ return(adapter.dispatch('json_value_as_string', 'growth_enrollments')(json_value)) }}
+{% endmacro %}
+
+{% macro duckdb__json_value_as_string(json_value) %}
+    case
+        when json_type({{ json_value }}) = 'VARCHAR'
+            then {{ json_value }} ->> '$'
+    end
+{% endmacro %}
+
+{#
+    The pairs of a map<string, json> of assignments as a list of
+    struct(experiment, variant); a variant that is not a JSON string is null.
+#}
+{% macro assignment_map_entries(assignment_map) %}
+    {{ return(adapter.dispatch('assignment_map_entries', 'growth_enrollments')(assignment_map)) }}
+{% endmacro %}
+
+{% macro duckdb__assignment_map_entries(assignment_map) %}
+    list_transform(
+        map_entries({{ assignment_map }}),
+        lambda entry: {
+            'experiment': entry.key,
+            'variant': {{ duckdb__json_value_as_string('entry.value') }}
+        }
+    )
+{% endmacro %}

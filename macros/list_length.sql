@@ -1,0 +1,8 @@
+{# Number of elements of a list column (0 for an empty list). #}
+{% macro list_length(list_expression) %}
+    {{ return(adapter.dispatch('list_length', 'growth_enrollments')(list_expression)) }}
+{% endmacro %}
+
+{% macro duckdb__list_length(list_expression) %}
+    len({{ list_expression }})
+{% endmacro %}

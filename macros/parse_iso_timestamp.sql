@@ -1,0 +1,27 @@
+{#
+    An ISO 8601 timestamp string as a UTC timestamp, else null.
+    Accepted: YYYY-MM-DDThh:mm:ss, optional fraction of up to 6 digits,
+    optional zone (`Z` or +hh:mm / -hh:mm; none means UTC). Impossible
+    dates such as 2025-02-30 give null.
+#}
+{% macro parse_iso_timestamp(text) %}
+    {{ return(adapter.dispatch('parse_iso_timestamp', 'growth_enrollments')(text)) }}
+{% endmacro %}
+
+{% macro iso_timestamp_pattern() -%}
+    '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})?$'
+{%- endmacro %}
+
+{% macro duckdb__parse_iso_timestamp(text) %}
+    case
+        when regexp_matches({{ text }}, {{ iso_timestamp_pattern() }})
+            then cast(
+                try_cast(
+                    case
+                        when regexp_matches({{ text }}, '(Z|[+-][0-9]{2}:[0-9]{2})$') then {{ text }}
+                        else {{ text }} || 'Z'
+                    end as timestamptz
+                ) at time zone 'UTC' as timestamp
+            )
+    end
+{% endmacro %}

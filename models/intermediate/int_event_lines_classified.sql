@@ -1,0 +1,73 @@
+-- One row per raw line: the wiki, enrollment time, cohort and assignments it
+-- resolves to, and the first rule it breaks (null when it is accepted).
+with
+
+event_lines as (
+    select * from {{ ref('stg_growth_product_interaction__event_lines') }}
+),
+
+project_domains as (
+    select * from {{ ref('wikimedia_project_domains') }}
+),
+
+domain_parts as (
+    -- pt.wikipedia.org and pt.m.wikipedia.org -> subdomain pt, project wikipedia.org
+    select
+        *,
+        regexp_extract(meta_domain, '^([a-z0-9-]+)[.](m[.])?[a-z0-9.-]+$', 1) as domain_language,
+        regexp_extract(meta_domain, '^[a-z0-9-]+[.](m[.])?([a-z0-9.-]+)$', 2) as domain_project
+    from event_lines
+),
+
+resolved as (
+    select
+        domain_parts.source_file,
+        domain_parts.raw_line,
+        domain_parts.is_json_object,
+        nullif(domain_parts.meta_id, '') as meta_id,
+        domain_parts.meta_domain,
+        domain_parts.schema_uri,
+        domain_parts.action,
+        domain_parts.action_source,
+        domain_parts.performer_id as user_id,
+        case
+            when domain_parts.wiki_database <> '' then domain_parts.wiki_database
+            -- www is the portal, not a wiki: never guess
+            when domain_parts.domain_language not in ('', 'www')
+                then replace(domain_parts.domain_language, '-', '_') || project_domains.database_suffix
+        end as wiki,
+        coalesce(domain_parts.dt_at, domain_parts.meta_dt_at) as enrolled_at,
+        {{ usable_assignments(
+            'domain_parts.assigned_experiments',
+            'domain_parts.experiment_enrolled',
+            'domain_parts.experiment_assigned'
+        ) }} as assignments
+    from domain_parts
+    left join project_domains
+        on domain_parts.domain_project = project_domains.project_domain
+),
+
+classified as (
+    select
+        *,
+        case
+            when not is_json_object then 'malformed_json'
+            when meta_domain = 'canary' then 'canary'
+            when coalesce(action <> 'experiment_enrollment', true) then 'not_enrollment_action'
+            when coalesce(action_source not in ('LocalUserCreatedHook', 'BeforePageDisplayHook'), true)
+                then 'unknown_action_source'
+            when coalesce(user_id <= 0, true) then 'missing_user_id'
+            when wiki is null then 'unresolved_wiki'
+            when {{ list_length('assignments') }} = 0 then 'missing_assignment'
+            when enrolled_at is null then 'missing_timestamp'
+        end as rejection_reason,
+        case action_source
+            when 'LocalUserCreatedHook' then 'account_creation'
+            when 'BeforePageDisplayHook' then 'page_impression'
+        end as cohort,
+        -- rule 5: one event per meta.id; lines without one are keyed by content
+        coalesce(meta_id, md5(raw_line)) as event_key
+    from resolved
+)
+
+select * from classified

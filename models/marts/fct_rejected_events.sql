@@ -1,0 +1,35 @@
+-- Every raw line that was not accepted, with the first rule it broke.
+with
+
+event_lines as (
+    select * from {{ ref('int_event_lines_classified') }}
+    where rejection_reason is not null
+),
+
+numbered as (
+    -- identical lines of one file are told apart by their occurrence
+    select
+        source_file,
+        raw_line,
+        rejection_reason as reason,
+        meta_id,
+        row_number() over (
+            partition by source_file, raw_line
+            order by source_file
+        ) as line_occurrence
+    from event_lines
+),
+
+final as (
+    select
+        md5(source_file || chr(10) || raw_line || chr(10) || cast(line_occurrence as {{ dbt.type_string() }}))
+            as rejected_line_id,
+        reason,
+        source_file,
+        line_occurrence,
+        meta_id,
+        raw_line
+    from numbered
+)
+
+select * from final
