@@ -13,7 +13,7 @@ unnested as (
         wiki,
         user_id,
         enrolled_at,
-        {{ explode_list('assignments') }} as assignment
+        {{ explode_list('assignments') }} as assignment_pair
     from events
 ),
 
@@ -22,10 +22,10 @@ flattened as (
         event_key,
         meta_id,
         cohort,
-        assignment.experiment as experiment,
+        assignment_pair.experiment,
         wiki,
         user_id,
-        assignment.variant as variant,
+        assignment_pair.variant,
         enrolled_at
     from unnested
 )

@@ -20,25 +20,33 @@ accepted_lines as (
 ),
 
 raw_by_file as (
-    select source_file, count(*) as raw_lines
+    select
+        source_file,
+        count(*) as raw_lines
     from event_lines
     group by source_file
 ),
 
 rejected_by_file as (
-    select source_file, count(*) as rejected_lines
+    select
+        source_file,
+        count(*) as rejected_lines
     from rejected_events
     group by source_file
 ),
 
 events_by_file as (
-    select source_file, count(*) as accepted_events
+    select
+        source_file,
+        count(*) as accepted_events
     from events
     group by source_file
 ),
 
 accepted_by_file as (
-    select source_file, count(*) as accepted_lines
+    select
+        source_file,
+        count(*) as accepted_lines
     from accepted_lines
     group by source_file
 ),

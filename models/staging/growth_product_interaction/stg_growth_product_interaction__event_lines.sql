@@ -9,7 +9,7 @@ parsed as (
     select
         source_file,
         coalesce(raw_line, '') as raw_line,
-        {{ parse_event_json("coalesce(raw_line, '')") }} as event
+        {{ parse_event_json("coalesce(raw_line, '')") }} as parsed_event
     from raw_event_lines
 ),
 
@@ -17,21 +17,21 @@ flattened as (
     select
         source_file,
         raw_line,
-        event is not null as is_json_object,
-        event.meta.id as meta_id,
-        event.meta.domain as meta_domain,
-        event.meta.stream as meta_stream,
-        event['$schema'] as schema_uri,
-        event.action as action,
-        event.action_source as action_source,
-        {{ json_value_as_integer('event.performer.id') }} as performer_id,
-        {{ json_value_as_integer('event.performer.edit_count') }} as performer_edit_count,
-        event.mediawiki.database as wiki_database,
-        {{ assignment_map_entries('event.experiments.assigned') }} as assigned_experiments,
-        {{ json_value_as_string('event.experiment.enrolled') }} as experiment_enrolled,
-        {{ json_value_as_string('event.experiment.assigned') }} as experiment_assigned,
-        {{ parse_iso_timestamp('event.dt') }} as dt_at,
-        {{ parse_iso_timestamp('event.meta.dt') }} as meta_dt_at
+        parsed_event is not null as is_json_object,
+        parsed_event.meta.id as meta_id,
+        parsed_event.meta.domain as meta_domain,
+        parsed_event.meta.stream as meta_stream,
+        parsed_event['$schema'] as schema_uri,
+        parsed_event.action,
+        parsed_event.action_source,
+        {{ json_value_as_integer('parsed_event.performer.id') }} as performer_id,
+        {{ json_value_as_integer('parsed_event.performer.edit_count') }} as performer_edit_count,
+        parsed_event.mediawiki.database as wiki_database,
+        {{ assignment_map_entries('parsed_event.experiments.assigned') }} as assigned_experiments,
+        {{ json_value_as_string('parsed_event.experiment.enrolled') }} as experiment_enrolled,
+        {{ json_value_as_string('parsed_event.experiment.assigned') }} as experiment_assigned,
+        {{ parse_iso_timestamp('parsed_event.dt') }} as dt_at,
+        {{ parse_iso_timestamp('parsed_event.meta.dt') }} as meta_dt_at
     from parsed
 )
 
