@@ -1,9 +1,10 @@
--- Per source file: every raw line is rejected, the kept copy of an accepted
--- event, or a duplicate copy of one. Checked by assert_event_lines_reconcile.
+-- Per source file, as last read: every raw line is rejected, the kept copy
+-- of a distinct accepted event, or a duplicate copy of one. Checked by the
+-- test assert_event_lines_reconcile. Files deleted since stay, from the log.
 with
 
-event_lines as (
-    select * from {{ ref('stg_growth_product_interaction__event_lines') }}
+file_log as (
+    select * from {{ ref('int_source_files_loaded') }}
 ),
 
 rejected_events as (
@@ -14,17 +15,13 @@ events as (
     select * from {{ ref('int_events_deduplicated') }}
 ),
 
-accepted_lines as (
-    select * from {{ ref('int_event_lines_classified') }}
-    where rejection_reason is null
-),
-
-raw_by_file as (
+last_read as (
     select
         source_file,
-        count(*) as raw_lines
-    from event_lines
-    group by source_file
+        raw_lines,
+        accepted_lines,
+        row_number() over (partition by source_file order by loaded_at desc) as read_rank
+    from file_log
 ),
 
 rejected_by_file as (
@@ -43,26 +40,17 @@ events_by_file as (
     group by source_file
 ),
 
-accepted_by_file as (
-    select
-        source_file,
-        count(*) as accepted_lines
-    from accepted_lines
-    group by source_file
-),
-
 reconciled as (
     select
-        raw_by_file.source_file,
-        raw_by_file.raw_lines,
+        last_read.source_file,
+        last_read.raw_lines,
         coalesce(rejected_by_file.rejected_lines, 0) as rejected_lines,
         coalesce(events_by_file.accepted_events, 0) as accepted_events,
-        coalesce(accepted_by_file.accepted_lines, 0)
-        - coalesce(events_by_file.accepted_events, 0) as duplicate_lines
-    from raw_by_file
-    left join rejected_by_file on raw_by_file.source_file = rejected_by_file.source_file
-    left join events_by_file on raw_by_file.source_file = events_by_file.source_file
-    left join accepted_by_file on raw_by_file.source_file = accepted_by_file.source_file
+        last_read.accepted_lines - coalesce(events_by_file.accepted_events, 0) as duplicate_lines
+    from last_read
+    left join rejected_by_file on last_read.source_file = rejected_by_file.source_file
+    left join events_by_file on last_read.source_file = events_by_file.source_file
+    where last_read.read_rank = 1
 )
 
 select * from reconciled

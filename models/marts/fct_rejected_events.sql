@@ -1,4 +1,10 @@
--- Every raw line that was not accepted, with the first rule it broke.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    full_refresh=is_history_rebuild(),
+) }}
+-- Every raw line that was not accepted, with the first rule it broke. Kept
+-- for ever: a re-read file adds only the lines not recorded yet.
 with
 
 event_lines as (
@@ -20,7 +26,7 @@ numbered as (
     from event_lines
 ),
 
-final as (
+identified as (
     select
         md5(source_file || chr(10) || raw_line || chr(10) || cast(line_occurrence as {{ dbt.type_string() }}))
             as rejected_line_id,
@@ -30,6 +36,13 @@ final as (
         meta_id,
         raw_line
     from numbered
+),
+
+new_rejections as (
+    select * from identified
+    {% if is_incremental() %}
+        where rejected_line_id not in (select recorded.rejected_line_id from {{ this }} as recorded)
+    {% endif %}
 )
 
-select * from final
+select * from new_rejections

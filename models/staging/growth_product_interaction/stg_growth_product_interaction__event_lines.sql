@@ -1,7 +1,9 @@
 with
 
 raw_event_lines as (
+    -- every file on a first run; new, changed and recent files afterwards
     select * from {{ source('growth_product_interaction', 'raw_event_lines') }}
+    where {{ event_files_to_read('source_file') }}
 ),
 
 parsed as (

@@ -1,0 +1,61 @@
+{#
+    Upper tail P(X >= statistic) of the chi-square distribution with
+    `degrees_of_freedom` degrees of freedom (scipy.stats.chi2.sf), in plain
+    SQL that DuckDB and Spark both run: exp, ln, sqrt, floor, greatest, least
+    and case only, unrolled here by Jinja.
+
+    Closed forms for integer k = degrees_of_freedom and h = statistic / 2
+    (Abramowitz & Stegun, Handbook of Mathematical Functions, 26.4.4-26.4.5,
+    the Poisson sum of the regularised upper incomplete gamma Q(k/2, h)):
+
+        k even: Q = sum over i = 0 .. k/2 - 1 of exp(-h) h^i / i!
+        k odd:  Q = erfc(sqrt h)
+                    + sum over i = 1 .. (k-1)/2 of exp(-h) h^(i-1/2) / Gamma(i + 1/2)
+
+    Every term is computed in log space, exp(-h + i ln h - ln i!), so that a
+    huge statistic gives 0 and never overflows or yields NaN. The constants
+    ln i! and ln Gamma(i + 1/2) are computed here at compile time.
+
+    erfc is the erfc macro (accurate to about 1e-15).
+
+    Measured against scipy.stats.chi2.sf for k = 1..100 and statistics from
+    0 to 1e9: largest absolute difference about 3e-14
+    (tests/pytest/test_srm_statistics.py).
+
+    Arguments are SQL expressions; they are repeated many times in the
+    output, so pass column names, not sub-queries. A statistic <= 0 gives 1.
+    Null, non-integer, < 1 or > max_degrees_of_freedom degrees of freedom
+    give null.
+#}
+{% macro chi_square_p_value(statistic, degrees_of_freedom, max_degrees_of_freedom=100) %}
+    {%- set x = 'cast(' ~ statistic ~ ' as double)' -%}
+    {%- set k = 'cast(' ~ degrees_of_freedom ~ ' as double)' -%}
+    {%- set h = '(' ~ x ~ ' / 2e0)' -%}
+    {#- ln h, kept finite when h is 0 (then every term that uses it is 0) -#}
+    {%- set log_h = 'ln(greatest(' ~ h ~ ', 1e-300))' -%}
+    {%- set max_i = (max_degrees_of_freedom / 2) | int -%}
+    case
+        when {{ x }} is null or {{ k }} is null then null
+        when {{ k }} < 1e0 or {{ k }} > {{ max_degrees_of_freedom }}e0 or {{ k }} <> floor({{ k }}) then null
+        when {{ x }} <= 0e0 then 1e0
+        when {{ k }} = 2e0 * floor({{ k }} / 2e0) then least(1e0,
+            exp(-{{ h }})
+            {%- set factorial = namespace(value=1.0) %}
+            {%- for i in range(1, max_i) %}
+                {%- set factorial.value = factorial.value * i %}
+            + case when {{ k }} > {{ 2 * i }}e0
+                then exp(-{{ h }} + {{ i }}e0 * {{ log_h }} - ln({{ '%.17e' | format(factorial.value) }})) else 0e0 end
+            {%- endfor %}
+        )
+        else least(1e0,
+            {{ erfc('sqrt(' ~ h ~ ')') }}
+            {#- Gamma(1/2) = sqrt(pi); Gamma(i + 1/2) = (i - 1/2) Gamma(i - 1/2) -#}
+            {%- set gamma = namespace(value=1.7724538509055160) %}
+            {%- for i in range(1, max_i + 1) %}
+                {%- set gamma.value = gamma.value * (i - 0.5) %}
+            + case when {{ k }} > {{ 2 * i }}e0
+                then exp(-{{ h }} + {{ i - 0.5 }}e0 * {{ log_h }} - ln({{ '%.17e' | format(gamma.value) }})) else 0e0 end
+            {%- endfor %}
+        )
+    end
+{% endmacro %}
