@@ -1,52 +1,47 @@
+{{ config(
+    incremental_strategy='append',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} as units where {{ changed_enrollment_users('units') }}{% endif %}",
+) }}
 -- One row per unit (cohort, experiment, wiki, user_id), rule 7: its
--- enrollment is its earliest event, ties broken by meta.id ascending.
+-- enrollment is its earliest event, ties broken by meta.id ascending (events
+-- without one last, then by event key). Incremental runs recompute only the
+-- users with an event loaded since the last refresh: the pre-hook deletes
+-- their rows, the body rebuilds them from all their events.
 with
 
 assignments as (
-    select * from {{ ref('int_event_assignments_unnested') }}
+    select * from {{ ref('int_event_assignments_unnested') }} as assignments
+    {% if is_incremental() %}
+        where {{ changed_enrollment_users('assignments') }}
+    {% endif %}
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by cohort, experiment, wiki, user_id
-            order by enrolled_at, meta_id nulls last, event_key
-        ) as enrollment_rank
-    from assignments
+events as (
+    select * from {{ ref('int_events_deduplicated') }}
 ),
 
-unit_totals as (
+first_enrollment as (
+    -- (event_key, experiment) is unique, so count(*) counts distinct events
     select
         cohort,
         experiment,
         wiki,
         user_id,
-        count(distinct event_key) as event_count,
+        {{ min_by('variant', ['enrolled_at', 'meta_id is null', "coalesce(meta_id, '')", 'event_key']) }}
+            as variant,
+        min(enrolled_at) as enrolled_at,
+        count(*) as event_count,
         count(distinct variant) as variant_count
     from assignments
     group by cohort, experiment, wiki, user_id
 ),
 
-first_enrollment as (
+stamped as (
     select
-        ranked.cohort,
-        ranked.experiment,
-        ranked.wiki,
-        ranked.user_id,
-        ranked.variant,
-        ranked.enrolled_at,
-        unit_totals.event_count,
-        unit_totals.variant_count,
-        unit_totals.variant_count > 1 as is_multi_variant
-    from ranked
-    inner join unit_totals
-        on
-            ranked.cohort = unit_totals.cohort
-            and ranked.experiment = unit_totals.experiment
-            and ranked.wiki = unit_totals.wiki
-            and ranked.user_id = unit_totals.user_id
-    where ranked.enrollment_rank = 1
+        *,
+        variant_count > 1 as is_multi_variant,
+        (select max(events.loaded_at) from events) as events_loaded_at
+    from first_enrollment
 )
 
-select * from first_enrollment
+select * from stamped

@@ -1,8 +1,9 @@
--- One row per (event, experiment): the variant each distinct event assigns.
+-- One row per (distinct event, experiment): the variant each kept event assigns.
 with
 
 events as (
     select * from {{ ref('int_events_deduplicated') }}
+    where is_kept
 ),
 
 unnested as (

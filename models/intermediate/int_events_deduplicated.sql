@@ -3,13 +3,15 @@
     unique_key='event_key',
     full_refresh=is_history_rebuild(),
 ) }}
--- One row per distinct accepted event (rule 5), kept for ever: raw files are
--- deleted after 90 days, this table is not. Copies of one event share a
--- meta.id; the copy kept is the earliest by enrollment time, then by the md5
--- of its text, then by file path. An incremental run re-ranks the copies it
--- reads against the kept ones and rewrites whole enrollment dates: every
--- date it touches is output complete, so a date-partitioned overwrite is as
--- exact as a keyed one.
+-- The distinct accepted events (rule 5), kept for ever: raw files are deleted
+-- after 90 days, this table is not. One row per distinct text of an event
+-- (identical copies collapse to the first file path); `is_kept` marks the
+-- copy that counts: the earliest by enrollment time, then by the md5 of its
+-- text, then by file path. Copies that lost keep their row, so that a later
+-- run can tell whose enrollments a replaced copy had changed.
+-- An incremental run ranks the copies it reads together with the stored
+-- copies of the same enrollment dates and outputs every date it touches
+-- complete: a date-partitioned overwrite is then as exact as a keyed one.
 with
 
 accepted_lines as (
@@ -20,9 +22,9 @@ accepted_lines as (
 read_copies as (
     select
         event_key,
+        md5(raw_line) as raw_line_md5,
         meta_id,
         source_file,
-        md5(raw_line) as raw_line_md5,
         cohort,
         wiki,
         user_id,
@@ -35,19 +37,19 @@ read_copies as (
 {% if is_incremental() %}
 
 touched_dates as (
-    select enrollment_date from read_copies
+    select read_copies.enrollment_date from read_copies
     union
-    select kept.enrollment_date
-    from {{ this }} as kept
-    where kept.event_key in (select read_copies.event_key from read_copies)
+    select stored.enrollment_date
+    from {{ this }} as stored
+    where stored.event_key in (select read_copies.event_key from read_copies)
 ),
 
-kept_copies as (
+stored_copies as (
     select
         event_key,
+        raw_line_md5,
         meta_id,
         source_file,
-        raw_line_md5,
         cohort,
         wiki,
         user_id,
@@ -64,7 +66,7 @@ candidates as (
     select * from read_copies
     {% if is_incremental() %}
         union all
-        select * from kept_copies
+        select * from stored_copies
     {% endif %}
 ),
 
@@ -72,26 +74,32 @@ ranked as (
     select
         *,
         row_number() over (
+            partition by event_key, raw_line_md5
+            order by source_file
+        ) as text_copy_rank,
+        row_number() over (
             partition by event_key
             order by enrolled_at, raw_line_md5, source_file
-        ) as copy_rank
+        ) as event_copy_rank
     from candidates
 ),
 
 deduplicated as (
     select
         event_key,
+        raw_line_md5,
         meta_id,
         source_file,
-        raw_line_md5,
         cohort,
         wiki,
         user_id,
         enrolled_at,
         enrollment_date,
-        assignments
+        assignments,
+        event_copy_rank = 1 as is_kept,
+        {{ run_started_timestamp() }} as loaded_at
     from ranked
-    where copy_rank = 1
+    where text_copy_rank = 1
 )
 
 select * from deduplicated

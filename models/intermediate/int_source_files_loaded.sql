@@ -36,7 +36,7 @@ loaded as (
         coalesce(line_counts.raw_lines, 0) as raw_lines,
         coalesce(line_counts.rejected_lines, 0) as rejected_lines,
         coalesce(line_counts.accepted_lines, 0) as accepted_lines,
-        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }}) as loaded_at
+        {{ run_started_timestamp() }} as loaded_at
     from files
     left join line_counts
         on files.source_file = line_counts.source_file

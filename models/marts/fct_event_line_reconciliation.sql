@@ -13,6 +13,7 @@ rejected_events as (
 
 events as (
     select * from {{ ref('int_events_deduplicated') }}
+    where is_kept
 ),
 
 last_read as (

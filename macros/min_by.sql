@@ -1,0 +1,15 @@
+{#
+    Aggregate: the value of `value_expression` on the row where the list of
+    `order_expressions` is smallest, compared left to right. Order
+    expressions must not be null (wrap nullable ones, e.g. with a flag).
+#}
+{% macro min_by(value_expression, order_expressions) %}
+    {{ return(adapter.dispatch('min_by', 'growth_enrollments')(value_expression, order_expressions)) }}
+{% endmacro %}
+
+{% macro duckdb__min_by(value_expression, order_expressions) %}
+    arg_min(
+        {{ value_expression }},
+        { {%- for expression in order_expressions %}'k{{ loop.index }}': {{ expression }}{{ ', ' if not loop.last }}{% endfor -%} }
+    )
+{% endmacro %}
