@@ -1,15 +1,22 @@
 {#
     The complementary error function erfc(z) = 1 - erf(z) in plain SQL that
-    DuckDB and Spark both run (neither has a portable erf builtin).
+    DuckDB and Spark both run (neither has a portable erf builtin). The SQL
+    is flat sums of powers, no deep nesting.
 
     For |z| < 2.5: 1 - erf(|z|) with the series (Abramowitz & Stegun,
     Handbook of Mathematical Functions, 7.1.6)
-        erf(z) = 2/sqrt(pi) · exp(-z^2) · sum over n >= 0 of 2^n z^(2n+1) / (1·3·…·(2n+1))
-    summed to `terms` terms in Horner form, z (1 + w/3 (1 + w/5 (1 + …))) with
-    w = 2 z^2. All terms are positive, so nothing cancels.
+        erf(z) = 2/sqrt(pi) · exp(-z^2) · z · sum over n = 0 .. terms of (2 z^2)^n / (1·3·…·(2n+1))
+    All terms are positive, so nothing cancels.
+
     For |z| >= 2.5: the continued fraction (A&S 7.1.14)
         erfc(z) = exp(-z^2)/sqrt(pi) · 1/(z + (1/2)/(z + 1/(z + (3/2)/(z + 2/(z + …)))))
-    cut after `terms` levels. A huge z gives exactly 0, never NaN.
+    cut after `terms` levels. Its convergent is a ratio of two polynomials in
+    z with positive coefficients (the three-term recurrences
+    A_n = z A_(n-1) + a_n A_(n-2), B_n = z B_(n-1) + a_n B_(n-2)), computed
+    here at compile time and evaluated as flat sums. z is capped at 30 inside
+    the ratio (exp(-z^2) is already exactly 0 beyond about 27.3), so a huge z
+    gives exactly 0, never an overflow or NaN.
+
     Negative z: erfc(z) = 2 - erfc(-z).
 
     With the default 40 terms both branches are within about 1e-15 of
@@ -20,24 +27,67 @@
 {% macro erfc(z, terms=40) %}
     {%- set magnitude = 'abs(cast(' ~ z ~ ' as double))' -%}
     {%- set small = 'least(' ~ magnitude ~ ', 2.5e0)' -%}
-    {%- set large = 'greatest(' ~ magnitude ~ ', 2.5e0)' -%}
+    {%- set large = 'least(greatest(' ~ magnitude ~ ', 2.5e0), 30e0)' -%}
     {%- set w = '(2e0 * ' ~ small ~ ' * ' ~ small ~ ')' -%}
-    {%- set series = namespace(expression='1e0') -%}
-    {%- for n in range(terms, 0, -1) -%}
-        {%- set series.expression = '(1e0 + ' ~ w ~ ' / ' ~ (2 * n + 1) ~ 'e0 * ' ~ series.expression ~ ')' -%}
+    {#- series terms: 1·3·…·(2n+1) -#}
+    {%- set double_factorial = namespace(value=1.0) -%}
+    {%- set series_terms = ['1e0'] -%}
+    {%- for n in range(1, terms + 1) -%}
+        {%- set double_factorial.value = double_factorial.value * (2 * n + 1) -%}
+        {%- do series_terms.append(
+            'power(' ~ w ~ ', ' ~ n ~ 'e0) / ' ~ ('%.17e' | format(double_factorial.value))
+        ) -%}
     {%- endfor -%}
-    {%- set fraction = namespace(expression=large) -%}
-    {%- for level in range(terms, 0, -1) -%}
-        {%- set fraction.expression = '(' ~ large ~ ' + ' ~ (level / 2) ~ 'e0 / ' ~ fraction.expression ~ ')' -%}
+    {#- continued fraction convergent A/B as coefficient lists, lowest power first -#}
+    {%- set fraction = namespace(numerator_before=[1.0], numerator=[0.0], denominator_before=[0.0], denominator=[1.0]) -%}
+    {%- for level in range(1, terms + 2) -%}
+        {%- set partial = 1.0 if level == 1 else (level - 1) / 2 -%}
+        {%- set numerator = [] -%}
+        {%- set denominator = [] -%}
+        {%- for power in range((fraction.numerator | length) + 1) -%}
+            {%- do numerator.append(
+                (fraction.numerator[power - 1] if power >= 1 else 0.0)
+                + partial * (fraction.numerator_before[power] if power < (fraction.numerator_before | length) else 0.0)
+            ) -%}
+            {%- do denominator.append(
+                (fraction.denominator[power - 1] if power >= 1 else 0.0)
+                + partial * (fraction.denominator_before[power] if power < (fraction.denominator_before | length) else 0.0)
+            ) -%}
+        {%- endfor -%}
+        {%- set fraction.numerator_before = fraction.numerator -%}
+        {%- set fraction.numerator = numerator -%}
+        {%- set fraction.denominator_before = fraction.denominator -%}
+        {%- set fraction.denominator = denominator -%}
+    {%- endfor -%}
+    {%- set numerator_terms = [] -%}
+    {%- set denominator_terms = [] -%}
+    {%- for power in range(fraction.numerator | length) -%}
+        {%- if fraction.numerator[power] != 0 -%}
+            {%- do numerator_terms.append(
+                ('%.17e' | format(fraction.numerator[power])) ~ ' * power(' ~ large ~ ', ' ~ power ~ 'e0)'
+            ) -%}
+        {%- endif -%}
+        {%- if fraction.denominator[power] != 0 -%}
+            {%- do denominator_terms.append(
+                ('%.17e' | format(fraction.denominator[power])) ~ ' * power(' ~ large ~ ', ' ~ power ~ 'e0)'
+            ) -%}
+        {%- endif -%}
     {%- endfor -%}
     (case when cast({{ z }} as double) < 0e0 then 2e0 else 0e0 end
         + case when cast({{ z }} as double) < 0e0 then -1e0 else 1e0 end
         * case
             when {{ magnitude }} < 2.5e0
                 then greatest(0e0,
-                    1e0 - 1.1283791670955126e0 * exp(-{{ small }} * {{ small }}) * {{ small }}
-                    * {{ series.expression }}
+                    1e0 - 1.1283791670955126e0 * exp(-{{ small }} * {{ small }}) * {{ small }} * (
+                        {{ series_terms | join('\n                        + ') }}
+                    )
                 )
-            else exp(-{{ large }} * {{ large }}) / 1.7724538509055160e0 / {{ fraction.expression }}
+            else exp(-{{ magnitude }} * {{ magnitude }}) / 1.7724538509055160e0
+                * (
+                    {{ numerator_terms | join('\n                    + ') }}
+                )
+                / (
+                    {{ denominator_terms | join('\n                    + ') }}
+                )
         end)
 {% endmacro %}

@@ -1,0 +1,42 @@
+{#
+    The value of one experiment-health var: the dbt var when it is set
+    (dbt_project.yml or --vars), else the default below. Keeping every
+    default here lets the models, tests and docs agree on them.
+
+    - multi_variant_policy: `first` (count a unit seen in several variants
+      in its first variant) or `exclude` (leave such units out of every count
+      and of the sample ratio test). Applied in int_enrollments_counted only.
+    - srm_p_threshold: a test whose p-value is below it has status `srm`.
+    - srm_min_users: a test with fewer users (in configured variants) has
+      status `insufficient_data`; its statistic is still shown.
+    - multi_variant_warn_share / multi_variant_error_share: share of a
+      (cohort, experiment, wiki)'s units seen in several variants above
+      which a test warns / fails.
+    - multi_variant_min_units: the error-severity multi-variant test only
+      judges groups with at least this many units (a handful of units gives a
+      share that says nothing); the warning judges every group.
+    - experiment_allocations_relation: a table or view (e.g.
+      `main.my_allocations`) to read the expected allocations from instead of
+      the seed `experiment_allocations`; same columns as the seed.
+#}
+{% macro experiment_health_var(name) %}
+    {%- set defaults = {
+        'multi_variant_policy': 'first',
+        'srm_p_threshold': 0.001,
+        'srm_min_users': 100,
+        'multi_variant_warn_share': 0.01,
+        'multi_variant_error_share': 0.10,
+        'multi_variant_min_units': 100,
+        'experiment_allocations_relation': none,
+    } -%}
+    {%- if name not in defaults -%}
+        {{ exceptions.raise_compiler_error('Unknown experiment health var: ' ~ name) }}
+    {%- endif -%}
+    {%- set value = var(name, defaults[name]) -%}
+    {%- if name == 'multi_variant_policy' and value not in ('first', 'exclude') -%}
+        {{ exceptions.raise_compiler_error(
+            "multi_variant_policy must be 'first' or 'exclude', not '" ~ value ~ "'"
+        ) }}
+    {%- endif -%}
+    {{ return(value) }}
+{% endmacro %}
