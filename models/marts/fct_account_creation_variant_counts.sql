@@ -1,8 +1,9 @@
 -- Users enrolled in each variant at account creation, per experiment and wiki.
+-- Counts the units of int_enrollments_counted (the multi_variant_policy var).
 with
 
 enrollments as (
-    select * from {{ ref('fct_experiment_enrollments') }}
+    select * from {{ ref('int_enrollments_counted') }}
     where cohort = 'account_creation'
 ),
 

@@ -1,13 +1,20 @@
 -- Users enrolled in each variant at page impression, per experiment and wiki,
 -- split into accounts also enrolled at creation (new) and the rest (existing).
+-- Counts the units of int_enrollments_counted (the multi_variant_policy var);
+-- whether an account is new is looked up in every account-creation unit,
+-- whatever the policy: the account was created in the experiment either way.
 with
+
+counted_units as (
+    select * from {{ ref('int_enrollments_counted') }}
+),
 
 enrollments as (
     select * from {{ ref('fct_experiment_enrollments') }}
 ),
 
 page_impression_units as (
-    select * from enrollments
+    select * from counted_units
     where cohort = 'page_impression'
 ),
 

@@ -1,0 +1,45 @@
+-- Fails for every unit of fct_experiment_enrollments that
+-- int_enrollments_counted keeps against multi_variant_policy or drops against
+-- it, and for every counted unit that is not a unit at all.
+{%- set policy = experiment_health_var('multi_variant_policy') %}
+with
+
+enrollments as (
+    select * from {{ ref('fct_experiment_enrollments') }}
+),
+
+counted as (
+    select * from {{ ref('int_enrollments_counted') }}
+),
+
+expected as (
+    select
+        cohort,
+        experiment,
+        wiki,
+        user_id,
+        variant
+    from enrollments
+    {% if policy == 'exclude' -%}
+        where not is_multi_variant
+    {%- endif %}
+)
+
+select
+    coalesce(expected.cohort, counted.cohort) as cohort,
+    coalesce(expected.experiment, counted.experiment) as experiment,
+    coalesce(expected.wiki, counted.wiki) as wiki,
+    coalesce(expected.user_id, counted.user_id) as user_id,
+    expected.variant as expected_variant,
+    counted.variant as counted_variant
+from expected
+full outer join counted
+    on
+        expected.cohort = counted.cohort
+        and expected.experiment = counted.experiment
+        and expected.wiki = counted.wiki
+        and expected.user_id = counted.user_id
+where
+    expected.user_id is null
+    or counted.user_id is null
+    or expected.variant <> counted.variant
