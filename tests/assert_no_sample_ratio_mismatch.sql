@@ -1,0 +1,21 @@
+{{ config(severity='warn') }}
+-- Warns with every row of fct_sample_ratio_checks whose test found a sample
+-- ratio mismatch (status srm): the split of users across variants differs
+-- from the allocation by more than chance explains. See the README section
+-- "Experiment health" for what to check.
+select
+    cohort,
+    experiment,
+    wiki,
+    valid_from,
+    valid_to,
+    variant,
+    observed_users,
+    expected_users,
+    observed_share,
+    expected_share,
+    total_users,
+    chi_square,
+    p_value
+from {{ ref('fct_sample_ratio_checks') }}
+where status = 'srm'
