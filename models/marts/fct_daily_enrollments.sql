@@ -1,0 +1,85 @@
+-- New and cumulative enrolled users per (cohort, experiment, wiki, variant)
+-- and UTC day, on a spine from the first to the last enrollment date of the
+-- experiment and wiki (any cohort), zero-filled. Counts the units of
+-- int_enrollments_counted, so the last cumulative value of a variant equals
+-- its enrolled_users in the count marts.
+with
+
+units as (
+    select * from {{ ref('int_enrollments_counted') }}
+),
+
+date_bounds as (
+    select
+        experiment,
+        wiki,
+        min(enrollment_date) as first_enrollment_date,
+        max(enrollment_date) as last_enrollment_date
+    from units
+    group by experiment, wiki
+),
+
+spine as (
+    {{ date_spine('date_bounds', 'first_enrollment_date', 'last_enrollment_date') }}
+),
+
+variant_series as (
+    select distinct
+        cohort,
+        experiment,
+        wiki,
+        variant
+    from units
+),
+
+daily_new_users as (
+    select
+        cohort,
+        experiment,
+        wiki,
+        variant,
+        enrollment_date,
+        cast(count(*) as bigint) as new_users
+    from units
+    group by cohort, experiment, wiki, variant, enrollment_date
+),
+
+filled as (
+    select
+        variant_series.cohort,
+        variant_series.experiment,
+        variant_series.wiki,
+        variant_series.variant,
+        spine.spine_date as enrollment_date,
+        coalesce(daily_new_users.new_users, cast(0 as bigint)) as new_users
+    from variant_series
+    inner join spine
+        on
+            variant_series.experiment = spine.experiment
+            and variant_series.wiki = spine.wiki
+    left join daily_new_users
+        on
+            variant_series.cohort = daily_new_users.cohort
+            and variant_series.experiment = daily_new_users.experiment
+            and variant_series.wiki = daily_new_users.wiki
+            and variant_series.variant = daily_new_users.variant
+            and spine.spine_date = daily_new_users.enrollment_date
+),
+
+cumulative as (
+    select
+        cohort,
+        experiment,
+        wiki,
+        variant,
+        enrollment_date,
+        new_users,
+        cast(sum(new_users) over (
+            partition by cohort, experiment, wiki, variant
+            order by enrollment_date
+            rows between unbounded preceding and current row
+        ) as bigint) as cumulative_users
+    from filled
+)
+
+select * from cumulative
