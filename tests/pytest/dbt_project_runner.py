@@ -1,0 +1,145 @@
+"""Run the dbt project as a subprocess and read what it built.
+
+Each `DbtProject` owns a DuckDB file and a working folder (dbt's `target/`
+and `logs/` go there, so tests never touch the repository's own and can run
+beside other dbt commands in the same tree). dbt always runs from the
+repository root, where it finds `dbt_project.yml` and `profiles.yml`.
+
+    project = DbtProject(tmp_path / "warehouse.duckdb", events_path="/data/**/*.*json*")
+    project.build()                          # raises DbtCommandError with dbt's output on failure
+    rows = project.read_table("fct_rejected_events", ["reason", "raw_line"])
+
+`events_path` and any other vars are passed with `--vars` as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Sequence
+
+import duckdb
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_TIMEOUT_SECONDS = 1800
+
+
+class DbtCommandError(AssertionError):
+    """A dbt command exited non-zero; the message holds its full output."""
+
+
+def dbt_executable() -> str:
+    """The dbt of the running Python's environment, else the one on PATH."""
+    candidate = Path(sys.executable).with_name("dbt")
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("dbt")
+    if found is None:
+        raise FileNotFoundError("dbt is not installed in this environment")
+    return found
+
+
+def dbt_environment(duckdb_path: Path | str, work_dir: Path | str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment dbt runs with: the DuckDB file and private target/log folders."""
+    environment = dict(os.environ)
+    environment.update(
+        {
+            "DUCKDB_PATH": str(duckdb_path),
+            "DBT_PROFILES_DIR": str(REPO_ROOT),
+            "DBT_TARGET_PATH": str(Path(work_dir) / "target"),
+            "DBT_LOG_PATH": str(Path(work_dir) / "logs"),
+            "DBT_USE_COLORS": "false",
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+    )
+    environment.update(extra or {})
+    return environment
+
+
+def run_dbt(
+    args: Sequence[str],
+    duckdb_path: Path | str,
+    work_dir: Path | str,
+    dbt_vars: dict | None = None,
+    check: bool = True,
+    env: dict[str, str] | None = None,
+    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+) -> subprocess.CompletedProcess:
+    """Run `dbt <args> [--vars <json>]` from the repository root.
+
+    With check=True a non-zero exit raises DbtCommandError carrying dbt's
+    output; otherwise the CompletedProcess (stdout and stderr merged in
+    `.stdout`) is returned whatever the exit code.
+    """
+    command = [dbt_executable(), *args]
+    if dbt_vars:
+        command += ["--vars", json.dumps(dbt_vars)]
+    completed = subprocess.run(
+        command,
+        cwd=REPO_ROOT,
+        env=dbt_environment(duckdb_path, work_dir, env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
+    )
+    if check and completed.returncode != 0:
+        raise DbtCommandError(
+            f"`{' '.join(command)}` exited {completed.returncode}\n--- dbt output ---\n{completed.stdout}"
+        )
+    return completed
+
+
+def read_table(
+    duckdb_path: Path | str, table: str, columns: Sequence[str] | None = None, schema: str = "main"
+) -> list[tuple]:
+    """All rows of a table (or view) of a built DuckDB file, read-only."""
+    selected = ", ".join(f'"{column}"' for column in columns) if columns else "*"
+    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+        return connection.execute(f'select {selected} from "{schema}"."{table}"').fetchall()
+
+
+def query(duckdb_path: Path | str, sql: str, parameters: Sequence | None = None) -> list[tuple]:
+    """Rows of any query against a built DuckDB file, read-only."""
+    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+        return connection.execute(sql, parameters or []).fetchall()
+
+
+class DbtProject:
+    """One DuckDB warehouse of the project, built with fixed vars."""
+
+    def __init__(
+        self,
+        duckdb_path: Path | str,
+        events_path: str | None = None,
+        dbt_vars: dict | None = None,
+        work_dir: Path | str | None = None,
+        env: dict[str, str] | None = None,
+    ):
+        self.duckdb_path = Path(duckdb_path)
+        self.work_dir = Path(work_dir) if work_dir else self.duckdb_path.parent / f"{self.duckdb_path.stem}_dbt"
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        self.vars = dict(dbt_vars or {})
+        if events_path is not None:
+            self.vars["events_path"] = events_path
+        self.env = dict(env or {})
+        self.last_run: subprocess.CompletedProcess | None = None
+
+    def run(self, *args: str, dbt_vars: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
+        """Run a dbt command with this project's vars (updated by `dbt_vars`)."""
+        merged = {**self.vars, **(dbt_vars or {})}
+        self.last_run = run_dbt(args, self.duckdb_path, self.work_dir, merged, check=check, env=self.env)
+        return self.last_run
+
+    def build(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return self.run("build", *args, check=check)
+
+    def read_table(self, table: str, columns: Sequence[str] | None = None, schema: str = "main") -> list[tuple]:
+        return read_table(self.duckdb_path, table, columns, schema)
+
+    def query(self, sql: str, parameters: Sequence | None = None) -> list[tuple]:
+        return query(self.duckdb_path, sql, parameters)
