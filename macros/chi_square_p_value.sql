@@ -19,7 +19,7 @@
     erfc is the erfc macro (accurate to about 1e-15).
 
     Measured against scipy.stats.chi2.sf for k = 1..100 and statistics from
-    0 to 1e9: largest absolute difference about 3e-14
+    0 to 1e9: largest absolute difference about 1.5e-14
     (tests/pytest/test_srm_statistics.py).
 
     Arguments are SQL expressions; they are repeated many times in the

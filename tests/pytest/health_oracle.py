@@ -1,0 +1,330 @@
+"""An independent Python computation of the experiment-health marts.
+
+Written from issue 3 and the README section "Experiment health", not from
+the SQL: plain dicts and loops over the units of the core oracle
+(tests/pytest/oracle.py), scipy for the statistics.
+
+* `counted_units(enrollments, policy)`: the units the counts use.
+* `variant_counts(enrollments, policy)`: the two count marts under a policy.
+* `sample_ratio_checks(units, allocations, ...)`: `fct_sample_ratio_checks`.
+* `multi_variant_users(enrollments, unit_variants)`: `fct_multi_variant_users`.
+* `daily_enrollments(units)`: `fct_daily_enrollments`.
+* `untested_units(units, allocations)`: what the warning
+  `assert_every_enrollment_has_an_allocation` lists.
+
+Units and allocations are dicts; `enrolled_at` a naive UTC datetime,
+`valid_from`/`valid_to` dates or None (an open end, both ends inclusive).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import itertools
+import math
+from collections import defaultdict
+from pathlib import Path
+from typing import Iterable
+
+from scipy import stats
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ALLOCATIONS_SEED = REPO_ROOT / "seeds" / "experiment_allocations.csv"
+
+SRM_P_THRESHOLD = 0.001
+SRM_MIN_USERS = 100
+WILSON_Z = stats.norm.ppf(0.975)
+
+SAMPLE_RATIO_COLUMNS = (
+    "cohort",
+    "experiment",
+    "wiki",
+    "valid_from",
+    "valid_to",
+    "variant",
+    "is_configured",
+    "observed_users",
+    "expected_share",
+    "observed_share",
+    "observed_share_wilson_lower",
+    "observed_share_wilson_upper",
+    "expected_users",
+    "total_users",
+    "unexpected_users",
+    "chi_square",
+    "degrees_of_freedom",
+    "p_value",
+    "status",
+)
+MULTI_VARIANT_COLUMNS = (
+    "cohort",
+    "experiment",
+    "wiki",
+    "multi_variant_units",
+    "total_units",
+    "multi_variant_share",
+    "variant_pairs",
+)
+DAILY_COLUMNS = ("cohort", "experiment", "wiki", "variant", "enrollment_date", "new_users", "cumulative_users")
+
+
+def read_allocations(path: Path | str = ALLOCATIONS_SEED) -> list[dict]:
+    """The allocations of a CSV shaped like the seed."""
+
+    def date_or_none(text: str) -> dt.date | None:
+        return dt.date.fromisoformat(text) if text else None
+
+    with open(path, newline="", encoding="utf-8") as handle:
+        return [
+            {
+                "experiment": row["experiment"],
+                "wiki": row["wiki"],
+                "variant": row["variant"],
+                "expected_share": float(row["expected_share"]),
+                "valid_from": date_or_none(row["valid_from"]),
+                "valid_to": date_or_none(row["valid_to"]),
+            }
+            for row in csv.DictReader(handle)
+        ]
+
+
+# ---------------------------------------------------------------------------
+# Units and counts
+
+
+def counted_units(enrollments: Iterable[dict], policy: str = "first") -> list[dict]:
+    """`first`: every unit; `exclude`: only the units seen with a single variant."""
+    if policy not in ("first", "exclude"):
+        raise ValueError(policy)
+    return [unit for unit in enrollments if policy == "first" or not unit["is_multi_variant"]]
+
+
+def variant_counts(enrollments: list[dict], policy: str = "first") -> dict[str, list[tuple]]:
+    """The two count marts under a policy. An account is new when it has an
+    account-creation unit in the same experiment and wiki, whatever the policy."""
+    units = counted_units(enrollments, policy)
+    created = {(u["experiment"], u["wiki"], u["user_id"]) for u in enrollments if u["cohort"] == "account_creation"}
+    account_creation: dict[tuple, int] = defaultdict(int)
+    page_impression: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for unit in units:
+        key = (unit["experiment"], unit["wiki"], unit["variant"])
+        if unit["cohort"] == "account_creation":
+            account_creation[key] += 1
+        else:
+            is_new = (unit["experiment"], unit["wiki"], unit["user_id"]) in created
+            counts = page_impression[key]
+            counts[0] += 1
+            counts[1] += int(is_new)
+            counts[2] += int(not is_new)
+            counts[3] += unit["event_count"]
+    return {
+        "fct_account_creation_variant_counts": [key + (n,) for key, n in account_creation.items()],
+        "fct_page_impression_variant_counts": [key + tuple(c) for key, c in page_impression.items()],
+    }
+
+
+# ---------------------------------------------------------------------------
+# Sample ratio mismatch
+
+
+def _in_window(day: dt.date, valid_from: dt.date | None, valid_to: dt.date | None) -> bool:
+    return (valid_from is None or day >= valid_from) and (valid_to is None or day <= valid_to)
+
+
+def _windows(allocations: Iterable[dict]) -> dict[tuple, dict[str, float]]:
+    """(experiment, wiki, valid_from, valid_to) -> {variant: expected share}."""
+    windows: dict[tuple, dict[str, float]] = defaultdict(dict)
+    for row in allocations:
+        windows[(row["experiment"], row["wiki"], row["valid_from"], row["valid_to"])][row["variant"]] = row[
+            "expected_share"
+        ]
+    return windows
+
+
+def wilson_interval(successes: int, trials: int, z: float = WILSON_Z) -> tuple[float, float]:
+    """Wilson's score interval, written as p-hat plus or minus a margin."""
+    p_hat = successes / trials
+    denominator = 1 + z * z / trials
+    centre = (p_hat + z * z / (2 * trials)) / denominator
+    margin = z / denominator * math.sqrt(p_hat * (1 - p_hat) / trials + z * z / (4 * trials * trials))
+    return max(0.0, centre - margin), min(1.0, centre + margin)
+
+
+def sample_ratio_checks(
+    units: Iterable[dict],
+    allocations: Iterable[dict],
+    p_threshold: float = SRM_P_THRESHOLD,
+    min_users: int = SRM_MIN_USERS,
+) -> list[dict]:
+    """One test per cohort with units and configured window; one row per
+    configured variant (zero-filled) and per variant the window does not list."""
+    units = list(units)
+    cohorts = {unit["cohort"] for unit in units}
+    rows = []
+    for (experiment, wiki, valid_from, valid_to), shares in _windows(allocations).items():
+        for cohort in cohorts:
+            observed: dict[str, int] = defaultdict(int)
+            for unit in units:
+                if (
+                    unit["cohort"] == cohort
+                    and unit["experiment"] == experiment
+                    and unit["wiki"] == wiki
+                    and _in_window(unit["enrolled_at"].date(), valid_from, valid_to)
+                ):
+                    observed[unit["variant"]] += 1
+            configured = sorted(shares)
+            unexpected = sorted(set(observed) - set(shares))
+            total = sum(observed[variant] for variant in configured)
+            unexpected_users = sum(observed[variant] for variant in unexpected)
+            degrees_of_freedom = len(configured) - 1
+            if total == 0:
+                chi_square = p_value = None
+            else:
+                f_obs = [observed[variant] for variant in configured]
+                f_exp = [total * shares[variant] for variant in configured]
+                if degrees_of_freedom >= 1:
+                    chi_square, p_value = (float(v) for v in stats.chisquare(f_obs, f_exp))
+                else:
+                    chi_square, p_value = 0.0, None
+            if unexpected_users > 0:
+                status = "unexpected_variants"
+            elif total < min_users:
+                status = "insufficient_data"
+            elif p_value is not None and p_value < p_threshold:
+                status = "srm"
+            else:
+                status = "ok"
+            test = {
+                "cohort": cohort,
+                "experiment": experiment,
+                "wiki": wiki,
+                "valid_from": valid_from,
+                "valid_to": valid_to,
+                "total_users": total,
+                "unexpected_users": unexpected_users,
+                "chi_square": chi_square,
+                "degrees_of_freedom": degrees_of_freedom,
+                "p_value": p_value,
+                "status": status,
+            }
+            for variant in configured:
+                lower, upper = wilson_interval(observed[variant], total) if total else (None, None)
+                rows.append(
+                    test
+                    | {
+                        "variant": variant,
+                        "is_configured": True,
+                        "observed_users": observed[variant],
+                        "expected_share": shares[variant],
+                        "observed_share": observed[variant] / total if total else None,
+                        "observed_share_wilson_lower": lower,
+                        "observed_share_wilson_upper": upper,
+                        "expected_users": total * shares[variant],
+                    }
+                )
+            for variant in unexpected:
+                rows.append(
+                    test
+                    | {
+                        "variant": variant,
+                        "is_configured": False,
+                        "observed_users": observed[variant],
+                        "expected_share": None,
+                        "observed_share": None,
+                        "observed_share_wilson_lower": None,
+                        "observed_share_wilson_upper": None,
+                        "expected_users": None,
+                    }
+                )
+    return rows
+
+
+def untested_units(units: Iterable[dict], allocations: Iterable[dict]) -> dict[tuple, int]:
+    """(cohort, experiment, wiki, reason) -> units no allocation window covers."""
+    windows = _windows(allocations)
+    allocated = {(experiment, wiki) for experiment, wiki, _, _ in windows}
+    result: dict[tuple, int] = defaultdict(int)
+    for unit in units:
+        day = unit["enrolled_at"].date()
+        covered = any(
+            experiment == unit["experiment"] and wiki == unit["wiki"] and _in_window(day, valid_from, valid_to)
+            for experiment, wiki, valid_from, valid_to in windows
+        )
+        if not covered:
+            reason = (
+                "outside_allocation_windows" if (unit["experiment"], unit["wiki"]) in allocated else "no_allocation"
+            )
+            result[(unit["cohort"], unit["experiment"], unit["wiki"], reason)] += 1
+    return dict(result)
+
+
+# ---------------------------------------------------------------------------
+# Users in more than one variant
+
+
+def multi_variant_users(enrollments: Iterable[dict], unit_variants: dict[tuple, set[str]]) -> list[dict]:
+    """Per (cohort, experiment, wiki): units, those seen in several variants
+    (from the variants of their events, not the flag), and the variant pairs."""
+    groups: dict[tuple, list[tuple]] = defaultdict(list)
+    for unit in enrollments:
+        key = (unit["cohort"], unit["experiment"], unit["wiki"], unit["user_id"])
+        groups[key[:3]].append(key)
+    rows = []
+    for (cohort, experiment, wiki), keys in groups.items():
+        multi = [unit_variants[key] for key in keys if len(unit_variants[key]) > 1]
+        pairs: dict[tuple[str, str], int] = defaultdict(int)
+        for variants in multi:
+            for pair in itertools.combinations(sorted(variants), 2):
+                pairs[pair] += 1
+        labels = sorted(f"{first}|{second}: {count}" for (first, second), count in pairs.items())
+        rows.append(
+            {
+                "cohort": cohort,
+                "experiment": experiment,
+                "wiki": wiki,
+                "multi_variant_units": len(multi),
+                "total_units": len(keys),
+                "multi_variant_share": len(multi) / len(keys),
+                "variant_pairs": ", ".join(labels),
+            }
+        )
+    return rows
+
+
+# ---------------------------------------------------------------------------
+# Enrollment over time
+
+
+def daily_enrollments(units: Iterable[dict]) -> list[dict]:
+    """Every day from the first to the last enrollment date of each experiment
+    and wiki, for every (cohort, variant) with units there; zero-filled."""
+    units = list(units)
+    days_by_wiki: dict[tuple, list[dt.date]] = defaultdict(list)
+    new_users: dict[tuple, int] = defaultdict(int)
+    series = set()
+    for unit in units:
+        day = unit["enrolled_at"].date()
+        days_by_wiki[(unit["experiment"], unit["wiki"])].append(day)
+        series.add((unit["cohort"], unit["experiment"], unit["wiki"], unit["variant"]))
+        new_users[(unit["cohort"], unit["experiment"], unit["wiki"], unit["variant"], day)] += 1
+    rows = []
+    for cohort, experiment, wiki, variant in series:
+        days = days_by_wiki[(experiment, wiki)]
+        day, last = min(days), max(days)
+        cumulative = 0
+        while day <= last:
+            new = new_users[(cohort, experiment, wiki, variant, day)]
+            cumulative += new
+            rows.append(
+                {
+                    "cohort": cohort,
+                    "experiment": experiment,
+                    "wiki": wiki,
+                    "variant": variant,
+                    "enrollment_date": day,
+                    "new_users": new,
+                    "cumulative_users": cumulative,
+                }
+            )
+            day += dt.timedelta(days=1)
+    return rows

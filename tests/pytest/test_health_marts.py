@@ -1,0 +1,310 @@
+"""End to end: the experiment-health marts against tests/pytest/health_oracle.py.
+
+* The shared `messy` build (conftest.py), with the shipped allocations seed.
+* The same messy events built with `multi_variant_policy: exclude`.
+* A generated data set whose eswiki split is skewed 70/30, built against an
+  allocations table of the test's own (var `experiment_allocations_relation`):
+  an open-ended window, a wiki split into two windows, unequal and
+  three-way shares, a single-variant allocation with unexpected variants, a
+  wiki without events and a window that leaves units outside.
+
+The oracle takes its units from the core oracle (tests/pytest/oracle.py),
+which reads the raw files; the variants each unit was seen with come from
+the oracle's distinct events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import duckdb
+import generate_events
+import health_oracle
+import oracle
+import pytest
+from datasets import Dataset, assert_built, generate_dataset
+from dbt_project_runner import DbtProject
+
+SAMPLE_RATIO_KEY = ("cohort", "experiment", "wiki", "valid_from", "valid_to", "variant")
+MULTI_VARIANT_KEY = ("cohort", "experiment", "wiki")
+DAILY_KEY = ("cohort", "experiment", "wiki", "variant", "enrollment_date")
+# absolute tolerance per float column (the p-value's requirement is 1e-6; it does far better)
+FLOAT_TOLERANCE = {
+    "p_value": 1e-9,
+    "chi_square": 1e-7,
+    "observed_share": 1e-12,
+    "observed_share_wilson_lower": 1e-12,
+    "observed_share_wilson_upper": 1e-12,
+    "expected_users": 1e-9,
+    "expected_share": 1e-12,
+    "multi_variant_share": 1e-12,
+}
+
+SKEW_SEED = 7
+SKEWED_WIKI = "eswiki"
+CUSTOM_ALLOCATIONS_RELATION = "allocations.custom"
+CUSTOM_ALLOCATIONS = [
+    # experiment, wiki, variant, expected_share, valid_from, valid_to
+    ("growth-experiments", "eswiki", "control", 0.5, "2025-01-01", None),
+    ("growth-experiments", "eswiki", "surfacing-structured-task", 0.5, "2025-01-01", None),
+    ("growth-experiments", "ptwiki", "control", 0.5, None, "2025-03-15"),
+    ("growth-experiments", "ptwiki", "surfacing-structured-task", 0.5, None, "2025-03-15"),
+    ("growth-experiments", "ptwiki", "control", 0.5, "2025-03-16", "2025-06-24"),
+    ("growth-experiments", "ptwiki", "surfacing-structured-task", 0.5, "2025-03-16", "2025-06-24"),
+    ("growth-experiments", "enwiki", "control", 0.1, "2025-02-01", "2025-12-31"),
+    ("growth-experiments", "enwiki", "no-link-recommendation", 0.9, "2025-02-01", "2025-12-31"),
+    ("growth-experiments", "frwiki", "control", 1.0, None, None),
+    ("growth-experiments", "dewiki", "control", 0.4, None, None),
+    ("growth-experiments", "dewiki", "variant-a", 0.3, None, None),
+    ("growth-experiments", "dewiki", "variant-b", 0.3, None, None),
+    ("growth-experiments", "nlwiki", "control", 0.5, None, None),
+    ("growth-experiments", "nlwiki", "surfacing-structured-task", 0.5, None, None),
+    ("growth-experiments", "arzwiki", "control", 0.5, "2025-03-01", "2025-03-10"),
+    ("growth-experiments", "arzwiki", "surfacing-structured-task", 0.5, "2025-03-01", "2025-03-10"),
+]
+
+
+# ---------------------------------------------------------------------------
+# helpers
+
+
+def oracle_units(result: oracle.OracleResult) -> list[dict]:
+    return result.rows("fct_experiment_enrollments")
+
+
+def oracle_unit_variants(result: oracle.OracleResult) -> dict[tuple, set[str]]:
+    """(cohort, experiment, wiki, user_id) -> every variant its distinct events assign."""
+    variants: dict[tuple, set[str]] = defaultdict(set)
+    for event in result.events.values():
+        for experiment, variant in event.assignments:
+            variants[(event.cohort, experiment, event.wiki, event.user_id)].add(variant)
+    return variants
+
+
+def read_model(project: DbtProject, model: str, columns: tuple[str, ...]) -> list[dict]:
+    return [dict(zip(columns, row)) for row in project.read_table(model, list(columns))]
+
+
+def assert_rows_match(model: str, actual: list[dict], expected: list[dict], key: tuple[str, ...]) -> None:
+    """Same keys, same values; floats within FLOAT_TOLERANCE, everything else equal."""
+
+    def index(rows: list[dict], side: str) -> dict[tuple, dict]:
+        indexed = {tuple(row[column] for column in key): row for row in rows}
+        assert len(indexed) == len(rows), f"{model}: duplicate keys in {side}"
+        return indexed
+
+    assert expected, f"{model}: the oracle expects no rows, so the comparison would prove nothing"
+    actual_rows, expected_rows = index(actual, "dbt"), index(expected, "the oracle")
+    only_dbt = sorted(set(actual_rows) - set(expected_rows), key=repr)
+    only_oracle = sorted(set(expected_rows) - set(actual_rows), key=repr)
+    assert not only_dbt and not only_oracle, (
+        f"{model}: {len(only_dbt)} rows only in dbt, e.g. {only_dbt[:5]}; "
+        f"{len(only_oracle)} only in the oracle, e.g. {only_oracle[:5]}"
+    )
+    problems = []
+    for row_key, expected_row in expected_rows.items():
+        actual_row = actual_rows[row_key]
+        for column, expected_value in expected_row.items():
+            actual_value = actual_row[column]
+            if column in FLOAT_TOLERANCE and expected_value is not None and actual_value is not None:
+                if abs(actual_value - expected_value) > FLOAT_TOLERANCE[column] * max(1.0, abs(expected_value)):
+                    problems.append((row_key, column, actual_value, expected_value))
+            elif actual_value != expected_value or type(actual_value) is not type(expected_value):
+                problems.append((row_key, column, actual_value, expected_value))
+    assert not problems, f"{model}: {len(problems)} differences (key, column, dbt, oracle), e.g.\n" + "\n".join(
+        repr(problem) for problem in problems[:10]
+    )
+
+
+def warning_result_count(run_output: str, test_name: str) -> int:
+    """How many rows a warn-severity test returned in `dbt build` output (0 when it passed)."""
+    match = re.search(rf"Warning in test {test_name} .*?\n.*?Got (\d+) results?", run_output)
+    return int(match.group(1)) if match else 0
+
+
+def assert_health_marts_match(project: DbtProject, units: list[dict], allocations: list[dict], result) -> None:
+    assert_rows_match(
+        "fct_sample_ratio_checks",
+        read_model(project, "fct_sample_ratio_checks", health_oracle.SAMPLE_RATIO_COLUMNS),
+        health_oracle.sample_ratio_checks(units, allocations),
+        SAMPLE_RATIO_KEY,
+    )
+    assert_rows_match(
+        "fct_daily_enrollments",
+        read_model(project, "fct_daily_enrollments", health_oracle.DAILY_COLUMNS),
+        health_oracle.daily_enrollments(units),
+        DAILY_KEY,
+    )
+    assert_rows_match(
+        "fct_multi_variant_users",
+        read_model(project, "fct_multi_variant_users", health_oracle.MULTI_VARIANT_COLUMNS),
+        health_oracle.multi_variant_users(oracle_units(result), oracle_unit_variants(result)),
+        MULTI_VARIANT_KEY,
+    )
+    output = project.last_run.stdout
+    assert warning_result_count(output, "assert_every_enrollment_has_an_allocation") == len(
+        health_oracle.untested_units(units, allocations)
+    )
+    srm_rows = [row for row in health_oracle.sample_ratio_checks(units, allocations) if row["status"] == "srm"]
+    assert warning_result_count(output, "assert_no_sample_ratio_mismatch") == len(srm_rows)
+
+
+# ---------------------------------------------------------------------------
+# the shared messy build, default vars and the shipped allocations
+
+
+def test_health_marts_match_oracle_on_messy_data(messy_project: DbtProject, messy_dataset: Dataset) -> None:
+    assert_built(messy_project)
+    result = messy_dataset.oracle
+    assert_health_marts_match(messy_project, oracle_units(result), health_oracle.read_allocations(), result)
+
+
+def test_shipped_allocations_are_the_production_split(messy_project: DbtProject) -> None:
+    rows = messy_project.read_table(
+        "experiment_allocations", ["experiment", "wiki", "variant", "expected_share", "valid_from", "valid_to"]
+    )
+    wikis = ["arzwiki", "eswiki", "fawiki", "frwiki", "idwiki", "ptwiki"]
+    assert sorted(rows) == sorted(
+        ("growth-experiments", wiki, variant, 0.5, dt.date(2025, 2, 18), dt.date(2025, 6, 24))
+        for wiki in wikis
+        for variant in ("control", "surfacing-structured-task")
+    )
+
+
+def test_messy_data_has_multi_variant_units(messy_project: DbtProject) -> None:
+    """Else the comparison with the oracle would not exercise the pairs."""
+    rows = read_model(messy_project, "fct_multi_variant_users", health_oracle.MULTI_VARIANT_COLUMNS)
+    assert sum(row["multi_variant_units"] for row in rows) > 0
+    assert any(row["variant_pairs"] for row in rows)
+
+
+# ---------------------------------------------------------------------------
+# multi_variant_policy: exclude
+
+
+@pytest.fixture(scope="module")
+def exclude_project(messy_dataset: Dataset, tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
+    directory = tmp_path_factory.mktemp("exclude_warehouse")
+    project = DbtProject(
+        directory / "warehouse.duckdb",
+        events_path=messy_dataset.events_path,
+        dbt_vars={"multi_variant_policy": "exclude"},
+    )
+    project.build(check=False)
+    return assert_built(project)
+
+
+def test_exclude_policy_drops_multi_variant_units_everywhere(
+    exclude_project: DbtProject, messy_dataset: Dataset
+) -> None:
+    result = messy_dataset.oracle
+    enrollments = oracle_units(result)
+    multi_variant = [unit for unit in enrollments if unit["is_multi_variant"]]
+    assert multi_variant, "the messy data set should have multi-variant units"
+
+    counted = exclude_project.read_table("int_enrollments_counted", ["cohort", "experiment", "wiki", "user_id"])
+    assert len(counted) == len(enrollments) - len(multi_variant)
+    assert not {(u["cohort"], u["experiment"], u["wiki"], u["user_id"]) for u in multi_variant} & set(counted)
+
+    expected_counts = health_oracle.variant_counts(enrollments, "exclude")
+    for model, rows in expected_counts.items():
+        columns = oracle.MODEL_COLUMNS[model]
+        assert sorted(exclude_project.read_table(model, list(columns))) == sorted(rows), model
+
+    units = health_oracle.counted_units(enrollments, "exclude")
+    assert_health_marts_match(exclude_project, units, health_oracle.read_allocations(), result)
+    # the SRM test saw fewer users than under `first`
+    first_total = sum(
+        row["observed_users"]
+        for row in health_oracle.sample_ratio_checks(enrollments, health_oracle.read_allocations())
+    )
+    exclude_total = sum(row[0] for row in exclude_project.read_table("fct_sample_ratio_checks", ["observed_users"]))
+    assert exclude_total < first_total
+
+
+# ---------------------------------------------------------------------------
+# a skewed split, against the test's own allocations table
+
+
+@pytest.fixture(scope="module")
+def skewed_dataset(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    cfg = generate_events.preset_config("sample", seed=SKEW_SEED, events=8_000, skew=((SKEWED_WIKI, 0.7),))
+    return generate_dataset(cfg, tmp_path_factory.mktemp("skewed_events"))
+
+
+def custom_allocations() -> list[dict]:
+    def date_or_none(text: str | None) -> dt.date | None:
+        return dt.date.fromisoformat(text) if text else None
+
+    return [
+        {
+            "experiment": experiment,
+            "wiki": wiki,
+            "variant": variant,
+            "expected_share": share,
+            "valid_from": date_or_none(valid_from),
+            "valid_to": date_or_none(valid_to),
+        }
+        for experiment, wiki, variant, share, valid_from, valid_to in CUSTOM_ALLOCATIONS
+    ]
+
+
+@pytest.fixture(scope="module")
+def skewed_project(skewed_dataset: Dataset, tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
+    directory = tmp_path_factory.mktemp("skewed_warehouse")
+    duckdb_path = directory / "warehouse.duckdb"
+    schema, table = CUSTOM_ALLOCATIONS_RELATION.split(".")
+    with duckdb.connect(str(duckdb_path)) as connection:
+        connection.execute(f"create schema {schema}")
+        connection.execute(
+            f"create table {schema}.{table} (experiment varchar, wiki varchar, variant varchar, "
+            "expected_share double, valid_from date, valid_to date)"
+        )
+        connection.executemany(f"insert into {schema}.{table} values (?, ?, ?, ?, ?, ?)", CUSTOM_ALLOCATIONS)
+    project = DbtProject(
+        duckdb_path,
+        events_path=skewed_dataset.events_path,
+        dbt_vars={"experiment_allocations_relation": CUSTOM_ALLOCATIONS_RELATION},
+    )
+    project.build(check=False)
+    return assert_built(project)
+
+
+def test_health_marts_match_oracle_on_custom_allocations(skewed_project: DbtProject, skewed_dataset: Dataset) -> None:
+    result = skewed_dataset.oracle
+    assert_health_marts_match(skewed_project, oracle_units(result), custom_allocations(), result)
+
+
+def test_skewed_split_is_flagged_and_warned(skewed_project: DbtProject) -> None:
+    statuses = dict(
+        skewed_project.query(
+            "select distinct cohort || ' ' || wiki || ' ' || coalesce(cast(valid_from as varchar), '-'), status "
+            "from main.fct_sample_ratio_checks"
+        )
+    )
+    assert statuses["account_creation eswiki 2025-01-01"] == "srm"
+    assert statuses["page_impression eswiki 2025-01-01"] == "srm"
+    # a single configured variant plus users elsewhere; a configured wiki without events
+    assert statuses["account_creation frwiki -"] == "unexpected_variants"
+    assert statuses["account_creation nlwiki -"] == "insufficient_data"
+    output = skewed_project.last_run.stdout
+    assert "Warning in test assert_no_sample_ratio_mismatch" in output
+    assert "Warning in test assert_every_enrollment_has_an_allocation" in output
+    assert "Warning in test assert_no_unexpected_variants" in output
+    assert re.search(r"\bERROR=0\b", output)
+
+
+def test_multi_variant_error_threshold_fails_the_build(skewed_project: DbtProject) -> None:
+    """Above multi_variant_error_share the error-severity test fails (at the
+    defaults it passed: the build it runs on exited 0)."""
+    strict = skewed_project.run(
+        "test",
+        "--select",
+        "assert_multi_variant_share_below_error_share",
+        dbt_vars={"multi_variant_error_share": 0.0, "multi_variant_min_units": 1},
+        check=False,
+    )
+    assert strict.returncode != 0 and "FAIL" in strict.stdout, strict.stdout[-2000:]
