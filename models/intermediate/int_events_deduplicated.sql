@@ -9,9 +9,10 @@
 -- copy that counts: the earliest by enrollment time, then by the md5 of its
 -- text, then by file path. Copies that lost keep their row, so that a later
 -- run can tell whose enrollments a replaced copy had changed.
--- An incremental run ranks the copies it reads together with the stored
--- copies of the same enrollment dates and outputs every date it touches
--- complete: a date-partitioned overwrite is then as exact as a keyed one.
+-- An incremental run ranks the copies it reads together with every stored
+-- copy of the same events and of the same enrollment dates, and outputs all
+-- of them: each event it outputs is complete (a keyed delete+insert is
+-- exact) and so is each date it reads (for a date-partitioned overwrite).
 with
 
 accepted_lines as (
@@ -37,6 +38,7 @@ read_copies as (
 {% if is_incremental() %}
 
 touched_dates as (
+    -- the dates read, and every date holding a stored copy of an event read
     select read_copies.enrollment_date from read_copies
     union
     select stored.enrollment_date
@@ -44,7 +46,17 @@ touched_dates as (
     where stored.event_key in (select read_copies.event_key from read_copies)
 ),
 
+touched_keys as (
+    -- the events read, and every event stored on a touched date
+    select read_copies.event_key from read_copies
+    union
+    select stored.event_key
+    from {{ this }} as stored
+    where stored.enrollment_date in (select touched_dates.enrollment_date from touched_dates)
+),
+
 stored_copies as (
+    -- every stored copy of a touched event, whatever its date
     select
         event_key,
         raw_line_md5,
@@ -57,7 +69,7 @@ stored_copies as (
         enrollment_date,
         assignments
     from {{ this }}
-    where enrollment_date in (select touched_dates.enrollment_date from touched_dates)
+    where event_key in (select touched_keys.event_key from touched_keys)
 ),
 
 {% endif %}
@@ -70,18 +82,29 @@ candidates as (
     {% endif %}
 ),
 
+distinct_texts as (
+    -- identical copies (even two lines of one file) collapse to one row
+    select *
+    from (
+        select
+            *,
+            row_number() over (
+                partition by event_key, raw_line_md5
+                order by source_file
+            ) as text_copy_rank
+        from candidates
+    ) as numbered
+    where text_copy_rank = 1
+),
+
 ranked as (
     select
         *,
         row_number() over (
-            partition by event_key, raw_line_md5
-            order by source_file
-        ) as text_copy_rank,
-        row_number() over (
             partition by event_key
             order by enrolled_at, raw_line_md5, source_file
         ) as event_copy_rank
-    from candidates
+    from distinct_texts
 ),
 
 deduplicated as (
@@ -99,7 +122,6 @@ deduplicated as (
         event_copy_rank = 1 as is_kept,
         {{ run_started_timestamp() }} as loaded_at
     from ranked
-    where text_copy_rank = 1
 )
 
 select * from deduplicated

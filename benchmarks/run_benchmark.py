@@ -1,0 +1,136 @@
+"""Benchmark of the dbt build against a floor and a notebook baseline.
+
+Generates events (default 2 million lines over 30 days, with the generator's
+realistic duplicates, repeats and bad lines), then measures in one run:
+
+1. full:        `dbt build` on a new DuckDB file, every model and test;
+2. floor:       one hand-written DuckDB query computing the two variant-count
+                marts straight from the files with a typed read_json;
+3. python:      the plain-Python baseline (json + dictionaries);
+4. incremental: `dbt build` again after one more day of data arrives.
+
+Each step runs in its own process; wall time and peak resident memory of
+that process are reported, with the ratios full/floor, incremental/full and
+python/full. Results go to benchmarks/results.json and results.md.
+
+Usage: python benchmarks/run_benchmark.py [--events N] [--work-dir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BENCHMARKS = REPO_ROOT / "benchmarks"
+
+
+def measure(name: str, command: list[str], env: dict[str, str]) -> dict:
+    """Runs a command to completion; returns its wall seconds and peak RSS."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.stdout.write(output.decode(errors="replace"))
+        raise SystemExit(f"{name} failed: {' '.join(command)}")
+    peak_mb = usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+    print(f"{name:<12} {seconds:8.1f} s  {peak_mb:8.0f} MB peak RSS", flush=True)
+    return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak_mb)}
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    import duckdb
+
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(memory_gb, 1),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=2_000_000, help="raw lines over 30 days (default 2000000)")
+    parser.add_argument("--work-dir", help="where data and databases go (default: a temporary folder, removed)")
+    arguments = parser.parse_args()
+
+    work_dir = Path(arguments.work_dir or tempfile.mkdtemp(prefix="growth-benchmark-"))
+    events_dir = work_dir / "events"
+    database = work_dir / "benchmark.duckdb"
+    for stale in (database, Path(f"{database}.wal")):
+        stale.unlink(missing_ok=True)
+    events_glob = f"{events_dir}/**/*.*json*"
+    python = sys.executable
+    env = dict(os.environ, DUCKDB_PATH=str(database))
+    dbt = [str(Path(python).parent / "dbt"), "build", "--vars", json.dumps({"events_path": events_glob})]
+    generate = [python, "scripts/generate_events.py", "--preset", "benchmark", "--events",
+                str(arguments.events), "--out", str(events_dir), "--quiet"]
+
+    print(f"Generating {arguments.events:,} lines into {events_dir} ...", flush=True)
+    subprocess.run([*generate, "--clean"], cwd=REPO_ROOT, check=True)
+
+    floor_sql = (BENCHMARKS / "floor_query.sql").read_text().replace("{events_path}", events_glob)
+    floor_script = (
+        "import duckdb, sys; duckdb.connect().sql(sys.argv[1]).fetchall()"
+    )
+    results = {"events": arguments.events, "machine": machine(), "steps": {}}
+    steps = results["steps"]
+    steps["full"] = measure("full", dbt, env)
+    steps["floor"] = measure("floor", [python, "-c", floor_script, floor_sql], env)
+    steps["python"] = measure("python", [python, "benchmarks/python_baseline.py", events_glob], env)
+    subprocess.run([*generate, "--append-day"], cwd=REPO_ROOT, check=True)
+    steps["incremental"] = measure("incremental", dbt, env)
+
+    ratios = {
+        "full_over_floor": steps["full"]["seconds"] / steps["floor"]["seconds"],
+        "incremental_over_full": steps["incremental"]["seconds"] / steps["full"]["seconds"],
+        "python_over_full": steps["python"]["seconds"] / steps["full"]["seconds"],
+    }
+    results["ratios"] = {name: round(value, 3) for name, value in ratios.items()}
+    for name, value in results["ratios"].items():
+        print(f"{name:<22} {value:6.2f}")
+
+    (BENCHMARKS / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    m = results["machine"]
+    table = [
+        f"Benchmark: {arguments.events:,} raw lines over 30 days; {m['cores']} cores, "
+        f"{m['memory_gb']} GB, {m['cpu']}, DuckDB {m['duckdb']}, Python {m['python']}.",
+        "",
+        "| step | seconds | peak RSS (MB) |",
+        "|---|---:|---:|",
+        *(f"| {name} | {step['seconds']} | {step['peak_rss_mb']} |" for name, step in steps.items()),
+        "",
+        "| ratio | value |",
+        "|---|---:|",
+        *(f"| {name} | {value} |" for name, value in results["ratios"].items()),
+    ]
+    (BENCHMARKS / "results.md").write_text("\n".join(table) + "\n")
+    if not arguments.work_dir:
+        shutil.rmtree(work_dir)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,172 @@
+"""Incremental builds and retention.
+
+A generated data set arrives in batches of days; after each batch a plain
+`dbt build` processes only what is new (plus the lookback). The result must
+equal, model for model and row for row, one full build from all the files.
+Then the oldest files are deleted, as the data lake's 90-day retention
+does, and further incremental runs must keep every earlier record.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import generate_events
+import pytest
+from datasets import EVENTS_GLOB, generate_dataset
+from dbt_project_runner import DbtProject
+
+SEED = 4242
+DAY_IN_PATH = re.compile(r"year=(\d+)/month=(\d+)/day=(\d+)/")
+
+
+def public_models(project: DbtProject) -> list[str]:
+    return [
+        name
+        for (name,) in project.query(
+            "select table_name from information_schema.tables "
+            "where table_schema = 'main' and table_name like 'fct_%' order by 1"
+        )
+    ]
+
+
+def snapshot(project: DbtProject) -> dict[str, list[tuple]]:
+    """Every public model's rows, sorted (NULLs made comparable)."""
+    return {
+        name: sorted(project.read_table(name), key=lambda row: [(value is None, str(value)) for value in row])
+        for name in public_models(project)
+    }
+
+
+def assert_same_models(actual: dict, expected: dict) -> None:
+    assert sorted(actual) == sorted(expected)
+    for name in expected:
+        assert len(actual[name]) == len(expected[name]), name
+        assert actual[name] == expected[name], name
+
+
+def day_of(relative_path: str) -> tuple[int, int, int]:
+    year, month, day = DAY_IN_PATH.search(relative_path).groups()
+    return int(year), int(month), int(day)
+
+
+@pytest.fixture(scope="module")
+def batches(tmp_path_factory: pytest.TempPathFactory) -> list[list[Path]]:
+    """The generated files grouped into five arrival batches of whole days,
+    plus a late file in batch 3 holding copies of batch-1 events: identical
+    copies, one copy with an earlier time (it replaces the kept copy), and
+    events that happened on batch-1 days but arrive only now."""
+    source = tmp_path_factory.mktemp("incremental_source")
+    cfg = generate_events.preset_config("messy", seed=SEED, events=2_500, days=20)
+    generate_dataset(cfg, source)
+    files = sorted(source.rglob("*.*json*"))
+    days = sorted({day_of(str(path.relative_to(source))) for path in files})
+    size = -(-len(days) // 5)
+    day_batches = [set(days[start:start + size]) for start in range(0, len(days), size)]
+    batches = [[path for path in files if day_of(str(path.relative_to(source))) in chosen] for chosen in day_batches]
+
+    first_batch_events = []
+    for path in batches[0]:
+        if path.suffix in (".json", ".jsonl", ".ndjson"):
+            for line in path.read_text().splitlines():
+                try:
+                    event = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(event, dict) and event.get("action") == "experiment_enrollment" and isinstance(
+                    event.get("meta"), dict
+                ) and isinstance(event["meta"].get("id"), str) and isinstance(event.get("dt"), str):
+                    first_batch_events.append(event)
+    assert len(first_batch_events) > 20, "the first batch must hold events to copy"
+    late_lines = [json.dumps(event) for event in first_batch_events[:10]]  # identical-content copies
+    earlier = dict(first_batch_events[10])
+    earlier["dt"] = "2025-02-01T00:00:00Z"  # same meta.id, earlier: this copy now counts
+    late_lines.append(json.dumps(earlier))
+    for index, event in enumerate(first_batch_events[11:16]):
+        late = json.loads(json.dumps(event))
+        late["meta"]["id"] = f"late-arrival-{index}"
+        late["performer"]["id"] = 990_000 + index  # new users, enrolled on batch-1 days
+        late_lines.append(json.dumps(late))
+    late_folder = batches[2][0].parent
+    late_file = late_folder / "late-arrivals.jsonl"
+    late_file.write_text("\n".join(late_lines) + "\n")
+    batches[2].append(late_file)
+    assert len(batches) == 5 and all(batches)
+    return batches
+
+
+def arrive(batch: list[Path], source_root: Path, landing: Path) -> None:
+    for path in batch:
+        relative = path.relative_to(source_root)
+        target = landing / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+
+
+def test_incremental_batches_equal_a_full_build_and_survive_retention(batches, tmp_path: Path):
+    source_root = Path(str(batches[0][0]).split("/datacenter=")[0])
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    events_path = str(landing / EVENTS_GLOB)
+    incremental = DbtProject(tmp_path / "incremental.duckdb", events_path=events_path)
+
+    # batches 1..4 arrive one by one, each followed by an incremental run
+    # (`dbt run`: the models only; the last one is a whole `dbt build`)
+    for index, batch in enumerate(batches[:4]):
+        arrive(batch, source_root, landing)
+        incremental.run("build" if index == 3 else "run")
+    after_four = snapshot(incremental)
+    full_four = DbtProject(tmp_path / "full_four.duckdb", events_path=events_path)
+    full_four.run("run")
+    assert_same_models(after_four, snapshot(full_four))
+
+    # the incremental runs read only new files and the lookback window
+    reads = incremental.query("select source_file, count(*) from int_source_files_loaded group by 1")
+    assert any(count == 1 for _, count in reads), "old files must not be read again"
+    assert len(reads) == len(list(landing.rglob("*.*json*")))
+
+    # retention: the first two batches' files are deleted; nothing is lost
+    deleted = []
+    for batch in batches[:2]:
+        for path in batch:
+            landed = landing / path.relative_to(source_root)
+            landed.unlink()
+            deleted.append(landed)
+    incremental.run("run")
+    assert_same_models(snapshot(incremental), after_four)
+
+    # a plain --full-refresh must not rebuild history from the remaining files
+    incremental.run("run", "--full-refresh")
+    assert_same_models(snapshot(incremental), after_four)
+
+    # the last batch arrives after the deletion: the result equals a full
+    # build over every file ever delivered
+    arrive(batches[4], source_root, landing)
+    incremental.build()
+    for batch in batches[:2]:
+        arrive(batch, source_root, landing)  # restore them, only for the reference build
+    full_all = DbtProject(tmp_path / "full_all.duckdb", events_path=events_path)
+    full_all.run("run")
+    assert_same_models(snapshot(incremental), snapshot(full_all))
+
+
+def test_deliberate_history_rebuild_reads_every_file(batches, tmp_path: Path):
+    source_root = Path(str(batches[0][0]).split("/datacenter=")[0])
+    landing = tmp_path / "landing"
+    for batch in batches[:2]:
+        arrive(batch, source_root, landing)
+    events_path = str(landing / EVENTS_GLOB)
+    project = DbtProject(tmp_path / "rebuild.duckdb", events_path=events_path)
+    project.run("run")
+    before = snapshot(project)
+    for path in batches[0]:
+        (landing / path.relative_to(source_root)).unlink()
+    project.run("run", "--full-refresh", dbt_vars={"rebuild_history": True})
+    after = snapshot(project)
+    # rebuilt from what is left: the deleted batch's lines are gone
+    assert sum(row[1] for row in after["fct_event_line_reconciliation"]) < sum(
+        row[1] for row in before["fct_event_line_reconciliation"]
+    )
