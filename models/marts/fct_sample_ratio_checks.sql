@@ -36,10 +36,11 @@ expected as (
 
 chi_square_terms as (
     -- Pearson: (observed - expected)^2 / expected per configured variant
+    -- (no division when the test has no users: it has no statistic then)
     select
         *,
         case
-            when is_configured
+            when is_configured and expected_users > 0
                 then (cast(observed_users as double) - expected_users)
                     * (cast(observed_users as double) - expected_users) / expected_users
             else 0e0
