@@ -2,13 +2,14 @@
 -- experiment_allocations, or the table named by the var
 -- experiment_allocations_relation. One row per (experiment, wiki, window,
 -- variant), with a key naming the window (its dates may be null: open ends).
+{%- set allocations_relation = experiment_health_var('experiment_allocations_relation') %}
 with
 
 allocations as (
-    {% if experiment_health_var('experiment_allocations_relation') is none -%}
+    {% if not allocations_relation -%}
         select * from {{ ref('experiment_allocations') }}
     {%- else -%}
-        select * from {{ experiment_health_var('experiment_allocations_relation') }}
+        select * from {{ allocations_relation }}
     {%- endif %}
 ),
 
