@@ -1,5 +1,7 @@
--- One row per raw line: the wiki, enrollment time, cohort and assignments it
--- resolves to, and the first rule it breaks (null when it is accepted).
+-- One row per raw line read by this run: the wiki, enrollment time, cohort
+-- and assignments it resolves to, and the first rule it breaks (null when it
+-- is accepted). Only rejected lines keep their text; accepted ones keep its
+-- md5, all that deduplication needs.
 with
 
 event_lines as (
@@ -11,11 +13,18 @@ project_domains as (
 ),
 
 domain_parts as (
-    -- pt.wikipedia.org and pt.m.wikipedia.org -> subdomain pt, project wikipedia.org
+    -- rule 2, only for lines without mediawiki.database:
+    -- pt.wikipedia.org and pt.m.wikipedia.org -> language pt, project wikipedia.org
     select
         *,
-        regexp_extract(meta_domain, '^([a-z0-9-]+)[.](m[.])?[a-z0-9.-]+$', 1) as domain_language,
-        regexp_extract(meta_domain, '^[a-z0-9-]+[.](m[.])?([a-z0-9.-]+)$', 2) as domain_project
+        case
+            when coalesce(wiki_database, '') = ''
+                then regexp_extract(meta_domain, '^([a-z0-9-]+)[.](m[.])?[a-z0-9.-]+$', 1)
+        end as domain_language,
+        case
+            when coalesce(wiki_database, '') = ''
+                then regexp_extract(meta_domain, '^[a-z0-9-]+[.](m[.])?([a-z0-9.-]+)$', 2)
+        end as domain_project
     from event_lines
 ),
 
@@ -36,7 +45,11 @@ resolved as (
             when domain_parts.domain_language not in ('', 'www')
                 then replace(domain_parts.domain_language, '-', '_') || project_domains.database_suffix
         end as wiki,
-        coalesce(domain_parts.dt_at, domain_parts.meta_dt_at) as enrolled_at,
+        -- rule 3: dt, else meta.dt (read only where dt is not a timestamp)
+        coalesce(
+            {{ parse_iso_timestamp('domain_parts.event_dt') }},
+            {{ parse_iso_timestamp('domain_parts.meta_dt') }}
+        ) as enrolled_at,
         {{ usable_assignments(
             'domain_parts.assigned_experiments',
             'domain_parts.experiment_enrolled',
@@ -60,14 +73,40 @@ classified as (
             when wiki is null then 'unresolved_wiki'
             when {{ list_length('assignments') }} = 0 then 'missing_assignment'
             when enrolled_at is null then 'missing_timestamp'
-        end as rejection_reason,
+        end as rejection_reason
+    from resolved
+),
+
+hashed as (
+    select
+        *,
+        case when rejection_reason is null then md5(raw_line) end as raw_line_md5
+    from classified
+),
+
+final as (
+    select
+        source_file,
+        case when rejection_reason is not null then raw_line end as raw_line,
+        raw_line_md5,
+        is_json_object,
+        meta_id,
+        meta_domain,
+        schema_uri,
+        action,
+        action_source,
+        user_id,
+        wiki,
+        enrolled_at,
+        assignments,
+        rejection_reason,
         case action_source
             when 'LocalUserCreatedHook' then 'account_creation'
             when 'BeforePageDisplayHook' then 'page_impression'
         end as cohort,
         -- rule 5: one event per meta.id; lines without one are keyed by content
-        coalesce(meta_id, md5(raw_line)) as event_key
-    from resolved
+        case when rejection_reason is null then coalesce(meta_id, raw_line_md5) end as event_key
+    from hashed
 )
 
-select * from classified
+select * from final

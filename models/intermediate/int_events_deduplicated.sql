@@ -23,7 +23,7 @@ accepted_lines as (
 read_copies as (
     select
         event_key,
-        md5(raw_line) as raw_line_md5,
+        raw_line_md5,
         meta_id,
         source_file,
         cohort,

@@ -48,6 +48,12 @@ def assert_same_models(actual: dict, expected: dict) -> None:
         assert actual[name] == expected[name], name
 
 
+def build_models(project: DbtProject, *args: str, dbt_vars: dict | None = None) -> None:
+    """`dbt build` of seeds and models only (the data tests run in the last build)."""
+    project.run("build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test", *args,
+                dbt_vars=dbt_vars)
+
+
 def day_of(relative_path: str) -> tuple[int, int, int]:
     year, month, day = DAY_IN_PATH.search(relative_path).groups()
     return int(year), int(month), int(day)
@@ -114,13 +120,16 @@ def test_incremental_batches_equal_a_full_build_and_survive_retention(batches, t
     incremental = DbtProject(tmp_path / "incremental.duckdb", events_path=events_path)
 
     # batches 1..4 arrive one by one, each followed by an incremental run
-    # (`dbt run`: the models only; the last one is a whole `dbt build`)
+    # (seeds and models; the last one is a whole `dbt build` with its tests)
     for index, batch in enumerate(batches[:4]):
         arrive(batch, source_root, landing)
-        incremental.run("build" if index == 3 else "run")
+        if index == 3:
+            incremental.build()
+        else:
+            build_models(incremental)
     after_four = snapshot(incremental)
     full_four = DbtProject(tmp_path / "full_four.duckdb", events_path=events_path)
-    full_four.run("run")
+    build_models(full_four)
     assert_same_models(after_four, snapshot(full_four))
 
     # the incremental runs read only new files and the lookback window
@@ -135,11 +144,11 @@ def test_incremental_batches_equal_a_full_build_and_survive_retention(batches, t
             landed = landing / path.relative_to(source_root)
             landed.unlink()
             deleted.append(landed)
-    incremental.run("run")
+    build_models(incremental)
     assert_same_models(snapshot(incremental), after_four)
 
     # a plain --full-refresh must not rebuild history from the remaining files
-    incremental.run("run", "--full-refresh")
+    build_models(incremental, "--full-refresh")
     assert_same_models(snapshot(incremental), after_four)
 
     # the last batch arrives after the deletion: the result equals a full
@@ -149,7 +158,7 @@ def test_incremental_batches_equal_a_full_build_and_survive_retention(batches, t
     for batch in batches[:2]:
         arrive(batch, source_root, landing)  # restore them, only for the reference build
     full_all = DbtProject(tmp_path / "full_all.duckdb", events_path=events_path)
-    full_all.run("run")
+    build_models(full_all)
     assert_same_models(snapshot(incremental), snapshot(full_all))
 
 
@@ -160,11 +169,11 @@ def test_deliberate_history_rebuild_reads_every_file(batches, tmp_path: Path):
         arrive(batch, source_root, landing)
     events_path = str(landing / EVENTS_GLOB)
     project = DbtProject(tmp_path / "rebuild.duckdb", events_path=events_path)
-    project.run("run")
+    build_models(project)
     before = snapshot(project)
     for path in batches[0]:
         (landing / path.relative_to(source_root)).unlink()
-    project.run("run", "--full-refresh", dbt_vars={"rebuild_history": True})
+    build_models(project, "--full-refresh", dbt_vars={"rebuild_history": True})
     after = snapshot(project)
     # rebuilt from what is left: the deleted batch's lines are gone
     assert sum(row[1] for row in after["fct_event_line_reconciliation"]) < sum(

@@ -32,8 +32,8 @@ flattened as (
         {{ assignment_map_entries('parsed_event.experiments.assigned') }} as assigned_experiments,
         {{ json_value_as_string('parsed_event.experiment.enrolled') }} as experiment_enrolled,
         {{ json_value_as_string('parsed_event.experiment.assigned') }} as experiment_assigned,
-        {{ parse_iso_timestamp('parsed_event.dt') }} as dt_at,
-        {{ parse_iso_timestamp('parsed_event.meta.dt') }} as meta_dt_at
+        parsed_event.dt as event_dt,
+        parsed_event.meta.dt as meta_dt
     from parsed
 )
 
