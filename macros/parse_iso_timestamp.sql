@@ -14,14 +14,11 @@
 
 {% macro duckdb__parse_iso_timestamp(text) %}
     case
-        when regexp_matches({{ text }}, {{ iso_timestamp_pattern() }})
-            then cast(
-                try_cast(
-                    case
-                        when regexp_matches({{ text }}, '(Z|[+-][0-9]{2}:[0-9]{2})$') then {{ text }}
-                        else {{ text }} || 'Z'
-                    end as timestamptz
-                ) at time zone 'UTC' as timestamp
-            )
+        when not regexp_matches({{ text }}, {{ iso_timestamp_pattern() }}) then null
+        -- an offset: convert to UTC (time-zone arithmetic, the slow path)
+        when regexp_matches({{ text }}, '[+-][0-9]{2}:[0-9]{2}$')
+            then cast(try_cast({{ text }} as timestamptz) at time zone 'UTC' as timestamp)
+        -- `Z` or no zone: already UTC
+        else try_cast({{ text }} as timestamp)
     end
 {% endmacro %}
