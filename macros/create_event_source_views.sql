@@ -66,7 +66,7 @@
     {% elif events_format == 'parquet' %}
         select
             filename as source_file,
-            to_json(struct_pack(*columns(* exclude (filename)))) as raw_line
+            cast(to_json(struct_pack(*columns(* exclude (filename)))) as varchar) as raw_line
         from read_parquet(
             '{{ events_path }}',
             hive_partitioning = false,
