@@ -6,3 +6,7 @@
 {% macro duckdb__explode_list(list_expression) %}
     unnest({{ list_expression }})
 {% endmacro %}
+
+{% macro spark__explode_list(list_expression) %}
+    explode({{ list_expression }})
+{% endmacro %}

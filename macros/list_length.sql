@@ -6,3 +6,8 @@
 {% macro duckdb__list_length(list_expression) %}
     len({{ list_expression }})
 {% endmacro %}
+
+{# Spark's size() of a null array is -1 unless ANSI mode is on: keep null as null. #}
+{% macro spark__list_length(list_expression) %}
+    case when {{ list_expression }} is not null then size({{ list_expression }}) end
+{% endmacro %}

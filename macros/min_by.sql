@@ -13,3 +13,11 @@
         { {%- for expression in order_expressions %}'k{{ loop.index }}': {{ expression }}{{ ', ' if not loop.last }}{% endfor -%} }
     )
 {% endmacro %}
+
+{# Spark: structs compare field by field, left to right. #}
+{% macro spark__min_by(value_expression, order_expressions) %}
+    min_by(
+        {{ value_expression }},
+        struct({%- for expression in order_expressions %}{{ expression }} as k{{ loop.index }}{{ ', ' if not loop.last }}{% endfor -%})
+    )
+{% endmacro %}

@@ -22,3 +22,15 @@
         else try_cast({{ text }} as timestamp)
     end
 {% endmacro %}
+
+{#
+    Spark: the session time zone must be UTC (the profile sets it), which a
+    string without a zone is read in. try_cast gives null for impossible
+    dates, in ANSI mode too.
+#}
+{% macro spark__parse_iso_timestamp(text) %}
+    case
+        when {{ text }} rlike {{ iso_timestamp_pattern() }}
+            then try_cast({{ text }} as timestamp)
+    end
+{% endmacro %}

@@ -35,3 +35,31 @@
         end
     )
 {% endmacro %}
+
+{#
+    Spark: an empty array literal has no element type, so the empty cases are
+    built by filtering a one-element array of the right struct type.
+#}
+{% macro spark__usable_assignments(assigned_experiments, experiment_enrolled, experiment_assigned) %}
+    {%- set singular -%}
+        array(named_struct('experiment', {{ experiment_enrolled }}, 'variant', {{ experiment_assigned }}))
+    {%- endset -%}
+    {%- set from_map -%}
+        filter(
+            coalesce({{ assigned_experiments }}, filter({{ singular }}, nothing -> false)),
+            entry -> coalesce(entry.experiment <> '' and entry.variant <> '', false)
+        )
+    {%- endset -%}
+    concat(
+        {{ from_map }},
+        filter(
+            {{ singular }},
+            candidate -> coalesce(
+                candidate.experiment <> ''
+                and candidate.variant <> ''
+                and not array_contains(transform({{ from_map }}, kept -> kept.experiment), candidate.experiment),
+                false
+            )
+        )
+    )
+{% endmacro %}
