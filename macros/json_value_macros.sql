@@ -15,6 +15,14 @@
     end
 {% endmacro %}
 
+{# Spark: the value is the marked text of spark_mark_json_strings; a JSON integer is digits only. #}
+{% macro spark__json_value_as_integer(json_value) %}
+    case
+        when {{ json_value }} rlike '^-?[0-9]+$'
+            then try_cast({{ json_value }} as bigint)
+    end
+{% endmacro %}
+
 {# A JSON string's text, else null (numbers, booleans, objects give null). #}
 {% macro json_value_as_string(json_value) %}
     {{ return(adapter.dispatch('json_value_as_string', 'growth_enrollments')(json_value)) }}
@@ -24,6 +32,14 @@
     case
         when json_type({{ json_value }}) = 'VARCHAR'
             then {{ json_value }} ->> '$'
+    end
+{% endmacro %}
+
+{# Spark: a marked value is a JSON string (see spark_json_text.sql). #}
+{% macro spark__json_value_as_string(json_value) %}
+    case
+        when left({{ json_value }}, 1) = chr(1)
+            then substr({{ json_value }}, 2)
     end
 {% endmacro %}
 
@@ -42,5 +58,15 @@
             'experiment': entry.key,
             'variant': {{ duckdb__json_value_as_string('entry.value') }}
         }
+    )
+{% endmacro %}
+
+{% macro spark__assignment_map_entries(assignment_map) %}
+    transform(
+        map_entries({{ assignment_map }}),
+        entry -> named_struct(
+            'experiment', entry.key,
+            'variant', {{ spark__json_value_as_string('entry.value') }}
+        )
     )
 {% endmacro %}

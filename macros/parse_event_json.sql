@@ -25,3 +25,53 @@
             }')
     end
 {% endmacro %}
+
+{#
+    Spark: the line is checked to be exactly one JSON object and its strings
+    are marked (spark_json_text.sql). Each nested object is read from its own
+    JSON text, so that a field of the wrong JSON type (say `performer: 5`)
+    nulls only that object, as in DuckDB, not the whole line. Fields DuckDB
+    reads as VARCHAR are unmarked; the JSON-typed ones keep their marked text
+    for json_value_as_integer and json_value_as_string. Lambdas bind each
+    parse to a name so that every text is parsed once.
+#}
+{% macro spark__parse_event_json(raw_line) %}
+    {%- set options = spark_json_options() -%}
+    element_at(transform(array({{ spark_json_object_text(raw_line) }}), object_text -> case
+        when object_text is not null then element_at(transform(
+            array(from_json(
+                object_text,
+                'struct<`$schema`: string, action: string, action_source: string, dt: string, meta: string, mediawiki: string, performer: string, experiments: string, experiment: string>',
+                {{ options }}
+            )),
+            event -> named_struct(
+                '$schema', {{ spark_unmarked('event.`$schema`') }},
+                'action', {{ spark_unmarked('event.action') }},
+                'action_source', {{ spark_unmarked('event.action_source') }},
+                'dt', {{ spark_unmarked('event.dt') }},
+                'meta', element_at(transform(
+                    array(from_json(event.meta, 'struct<id: string, dt: string, domain: string, stream: string>', {{ options }})),
+                    meta -> named_struct(
+                        'id', {{ spark_unmarked('meta.id') }},
+                        'dt', {{ spark_unmarked('meta.dt') }},
+                        'domain', {{ spark_unmarked('meta.domain') }},
+                        'stream', {{ spark_unmarked('meta.stream') }}
+                    )
+                ), 1),
+                'mediawiki', named_struct(
+                    'database', {{ spark_unmarked("from_json(event.mediawiki, 'struct<database: string>', " ~ options ~ ").database") }}
+                ),
+                'performer', from_json(event.performer, 'struct<id: string, edit_count: string>', {{ options }}),
+                'experiments', from_json(event.experiments, 'struct<assigned: map<string, string>>', {{ options }}),
+                'experiment', element_at(transform(
+                    array(from_json(event.experiment, 'struct<enrolled: string, assigned: string, coordinator: string>', {{ options }})),
+                    experiment -> named_struct(
+                        'enrolled', experiment.enrolled,
+                        'assigned', experiment.assigned,
+                        'coordinator', {{ spark_unmarked('experiment.coordinator') }}
+                    )
+                ), 1)
+            )
+        ), 1)
+    end), 1)
+{% endmacro %}
