@@ -91,3 +91,112 @@
         );
     {% endif %}
 {% endmacro %}
+
+{#
+    Spark: Hadoop globs have no `**`, so events_path is split into a base
+    folder, read recursively (`recursiveFileLookup`) when the pattern has a
+    `**`, and a file-name pattern (`pathGlobFilter`), e.g.
+    `sample_data/events/**/*.*json*` -> folder `sample_data/events`, every
+    depth, names `*.*json*`. Two external tables over the folder (never
+    holding data of their own) feed the two views:
+    `raw_event_files__listing` (binaryFile: path, size, modification time;
+    the content is not read) and `raw_event_lines__files` (text, one row per
+    line, empty lines kept; gzip read by extension; or the Parquet files with
+    the schemas of all files merged). File paths are written as DuckDB
+    writes them: events_path's folder as given, then the path below it.
+    Spark lists no file of 0 bytes, so such a file has no row here.
+#}
+{% macro spark__create_event_source_views() %}
+    {%- if not execute -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set events_format = var('events_format', 'json') -%}
+    {%- if events_format not in ('json', 'parquet') -%}
+        {{ exceptions.raise_compiler_error("var events_format must be 'json' or 'parquet', got '" ~ events_format ~ "'") }}
+    {%- endif -%}
+    {%- set location = spark_event_files_location(var('events_path')) -%}
+    {%- set folder = location.folder -%}
+    {%- if not folder.startswith('/') and ':' not in folder -%}
+        {#- a relative path would be read from the schema's folder: make it absolute -#}
+        {%- set working_directory = run_query(
+            "select reflect('java.lang.System', 'getProperty', 'user.dir')"
+        ).columns[0].values()[0] -%}
+        {%- set folder = working_directory ~ '/' ~ folder -%}
+    {%- endif -%}
+    {%- set schema = target.schema -%}
+    {%- set listing = schema ~ '.raw_event_files__listing' -%}
+    {%- set line_files = schema ~ '.raw_event_lines__files' -%}
+    {%- set options -%}
+        path '{{ folder }}',
+        recursiveFileLookup '{{ location.recursive | lower }}'
+        {%- if location.file_pattern %}, pathGlobFilter '{{ location.file_pattern }}'{% endif %}
+    {%- endset -%}
+
+    {%- do run_query('create schema if not exists ' ~ schema) -%}
+    {%- do run_query('drop table if exists ' ~ listing) -%}
+    {%- do run_query('create table ' ~ listing ~ ' using binaryFile options (' ~ options ~ ')') -%}
+    {%- set folder_uri = spark_table_location(listing) -%}
+    {%- set files_found = run_query('select count(*) from ' ~ listing).columns[0].values()[0] -%}
+
+    {%- set file_view -%}
+        create or replace view {{ schema }}.raw_event_files as
+        with listed as (
+            select
+                {{ spark_source_file_path('path', folder_uri, location.folder) }} as source_file,
+                length as file_size,
+                modificationTime as file_modified_at
+            from {{ listing }}
+        ),
+
+        dated as (
+            select
+                *,
+                regexp_extract(source_file, 'year=([0-9]{4})/month=([0-9]{1,2})/day=([0-9]{1,2})/', 1) as path_year,
+                regexp_extract(source_file, 'year=([0-9]{4})/month=([0-9]{1,2})/day=([0-9]{1,2})/', 2) as path_month,
+                regexp_extract(source_file, 'year=([0-9]{4})/month=([0-9]{1,2})/day=([0-9]{1,2})/', 3) as path_day
+            from listed
+        )
+
+        select
+            source_file,
+            file_size,
+            file_modified_at,
+            coalesce(
+                try_cast(concat(path_year, '-', lpad(path_month, 2, '0'), '-', lpad(path_day, 2, '0')) as date),
+                cast(file_modified_at as date)
+            ) as partition_date
+        from dated
+    {%- endset -%}
+    {%- do run_query(file_view) -%}
+
+    {%- do run_query('drop table if exists ' ~ line_files) -%}
+    {%- if files_found == 0 -%}
+        {%- set line_view -%}
+            create or replace view {{ schema }}.raw_event_lines as
+            select
+                cast(null as string) as source_file,
+                cast(null as string) as raw_line
+            where false
+        {%- endset -%}
+    {%- elif events_format == 'parquet' -%}
+        {%- do run_query('create table ' ~ line_files ~ " using parquet options (" ~ options ~ ", mergeSchema 'true')") -%}
+        {%- set line_view -%}
+            create or replace view {{ schema }}.raw_event_lines as
+            select
+                {{ spark_source_file_path(spark_decoded_uri('_metadata.file_path'), folder_uri, location.folder) }} as source_file,
+                to_json(struct(*), map('ignoreNullFields', 'false')) as raw_line
+            from {{ line_files }}
+        {%- endset -%}
+    {%- else -%}
+        {%- do run_query('create table ' ~ line_files ~ ' using text options (' ~ options ~ ')') -%}
+        {%- set line_view -%}
+            create or replace view {{ schema }}.raw_event_lines as
+            select
+                {{ spark_source_file_path(spark_decoded_uri('_metadata.file_path'), folder_uri, location.folder) }} as source_file,
+                value as raw_line
+            from {{ line_files }}
+        {%- endset -%}
+    {%- endif -%}
+    {%- do run_query(line_view) -%}
+    {{ return('') }}
+{% endmacro %}
