@@ -64,12 +64,17 @@
             cast(null as varchar) as raw_line
         where false;
     {% elif events_format == 'parquet' %}
+        -- the row's own columns only: not the file name, nor the Hive
+        -- partition columns that the data lake's folders add
         select
             filename as source_file,
-            cast(to_json(struct_pack(*columns(* exclude (filename)))) as varchar) as raw_line
+            cast(
+                to_json(struct_pack(*columns(
+                    lambda column_name: column_name not in ('filename', 'datacenter', 'year', 'month', 'day', 'hour')
+                ))) as varchar
+            ) as raw_line
         from read_parquet(
             '{{ events_path }}',
-            hive_partitioning = false,
             union_by_name = true,
             filename = true
         );

@@ -4,7 +4,9 @@ One generated data set is written both ways: as newline-delimited JSON, and
 as Parquet in Hive partitions `datacenter=…/year=…/month=…/day=…/hour=…`
 with the event's nested fields as nested columns (`experiments.assigned` a
 map). Parquet is typed, so only the lines the refined table could hold are
-used: JSON objects whose fields have the schema's types.
+used: JSON objects whose fields have the schema's types, and that carry a
+`meta.id` (the refined table's deduplication needs it; a line without one is
+keyed by the md5 of its text, which differs between the two formats).
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ def fits_refined_table(line: str) -> bool:
     except ValueError:
         return False
     if not isinstance(event, dict) or set(event) - set(PARQUET_COLUMNS):
+        return False
+    if not isinstance(event.get("meta"), dict) or not event["meta"].get("id"):
         return False
     for key in ("$schema", "action", "action_source", "dt"):
         if not _typed(event.get(key), str):
