@@ -1,6 +1,7 @@
 -- Fails for every (cohort, experiment, wiki, variant) whose last cumulative
 -- value in fct_daily_enrollments differs from its enrolled_users in the count
--- mart of its cohort, or that is in only one of them.
+-- mart of its cohort, or that is in only one of them. Values suppressed for
+-- sharing (var min_cell_size) are not compared.
 with
 
 daily as (
@@ -32,7 +33,8 @@ daily_totals as (
         daily.experiment,
         daily.wiki,
         daily.variant,
-        daily.cumulative_users
+        daily.cumulative_users,
+        daily.cumulative_users_is_suppressed
     from daily
     inner join last_days
         on
@@ -49,7 +51,8 @@ count_totals as (
         experiment,
         wiki,
         variant,
-        enrolled_users
+        enrolled_users,
+        enrolled_users_is_suppressed
     from account_creation_counts
     union all
     select
@@ -57,7 +60,8 @@ count_totals as (
         experiment,
         wiki,
         variant,
-        enrolled_users
+        enrolled_users,
+        enrolled_users_is_suppressed
     from page_impression_counts
 )
 
@@ -76,6 +80,10 @@ full outer join count_totals
         and daily_totals.wiki = count_totals.wiki
         and daily_totals.variant = count_totals.variant
 where
-    daily_totals.cumulative_users is null
-    or count_totals.enrolled_users is null
-    or daily_totals.cumulative_users <> count_totals.enrolled_users
+    daily_totals.cohort is null
+    or count_totals.cohort is null
+    or (
+        not daily_totals.cumulative_users_is_suppressed
+        and not count_totals.enrolled_users_is_suppressed
+        and daily_totals.cumulative_users <> count_totals.enrolled_users
+    )

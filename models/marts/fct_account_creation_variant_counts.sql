@@ -1,5 +1,6 @@
 -- Users enrolled in each variant at account creation, per experiment and wiki.
--- Counts the units of int_enrollments_counted (the multi_variant_policy var).
+-- Counts the units of int_enrollments_counted (the multi_variant_policy var);
+-- counts below the var min_cell_size are suppressed (macro published_count).
 with
 
 enrollments as (
@@ -12,9 +13,18 @@ variant_counts as (
         experiment,
         wiki,
         variant,
-        count(*) as enrolled_users
+        cast(count(*) as bigint) as enrolled_users
     from enrollments
     group by experiment, wiki, variant
+),
+
+published as (
+    select
+        experiment,
+        wiki,
+        variant,
+        {{ published_count('enrolled_users') }}
+    from variant_counts
 )
 
-select * from variant_counts
+select * from published

@@ -3,6 +3,12 @@
 -- experiment and wiki (any cohort), zero-filled. Counts the units of
 -- int_enrollments_counted, so the last cumulative value of a variant equals
 -- its enrolled_users in the count marts.
+-- With the var min_cell_size set, a day's new_users below it is suppressed,
+-- and cumulative_users from the first day with a suppressed non-zero count
+-- on (differences of the cumulative would give the day away). When the
+-- suppressed non-zero days of a series add up to fewer than min_cell_size
+-- users, every count of the series is suppressed: its total is published in
+-- the count marts, and the published days would give their sum away.
 with
 
 units as (
@@ -80,6 +86,46 @@ cumulative as (
             rows between unbounded preceding and current row
         ) as bigint) as cumulative_users
     from filled
+),
+
+small_days as (
+    select
+        *,
+        ({{ is_below_min_cell_size('new_users') }} and new_users > 0) as is_small_nonzero_day
+    from cumulative
+),
+
+series_small_users as (
+    select
+        *,
+        sum(case when is_small_nonzero_day then new_users else 0 end) over (
+            partition by cohort, experiment, wiki, variant
+        ) as small_day_users,
+        max(case when is_small_nonzero_day then 1 else 0 end) over (
+            partition by cohort, experiment, wiki, variant
+            order by enrollment_date
+            rows between unbounded preceding and current row
+        ) = 1 as has_small_day_so_far
+    from small_days
+),
+
+series_marks as (
+    select
+        *,
+        ({{ is_below_min_cell_size('small_day_users') }} and small_day_users > 0) as is_series_suppressed
+    from series_small_users
+),
+
+published as (
+    select
+        cohort,
+        experiment,
+        wiki,
+        variant,
+        enrollment_date,
+        {{ published_count('new_users', also_when='is_series_suppressed') }},
+        {{ published_count('cumulative_users', also_when='has_small_day_so_far or is_series_suppressed') }}
+    from series_marks
 )
 
-select * from cumulative
+select * from published

@@ -44,10 +44,10 @@ events_by_file as (
 reconciled as (
     select
         last_read.source_file,
-        last_read.raw_lines,
-        coalesce(rejected_by_file.rejected_lines, 0) as rejected_lines,
-        coalesce(events_by_file.accepted_events, 0) as accepted_events,
-        last_read.accepted_lines - coalesce(events_by_file.accepted_events, 0) as duplicate_lines
+        cast(last_read.raw_lines as bigint) as raw_lines,
+        cast(coalesce(rejected_by_file.rejected_lines, 0) as bigint) as rejected_lines,
+        cast(coalesce(events_by_file.accepted_events, 0) as bigint) as accepted_events,
+        cast(last_read.accepted_lines - coalesce(events_by_file.accepted_events, 0) as bigint) as duplicate_lines
     from last_read
     left join rejected_by_file on last_read.source_file = rejected_by_file.source_file
     left join events_by_file on last_read.source_file = events_by_file.source_file

@@ -1,6 +1,11 @@
 -- Units seen with more than one variant, per (cohort, experiment, wiki),
 -- whatever multi_variant_policy says (this model describes the data, not
 -- the counts), with the variant pairs involved.
+-- With the var min_cell_size set, a count below it is suppressed; so is
+-- total_units when a variant count of the same cohort, experiment and wiki
+-- is suppressed in the count marts (the total minus the other variants
+-- would give it away), the share when either count is, and the list of
+-- pairs when a pair count or multi_variant_units is.
 with
 
 enrollments as (
@@ -9,6 +14,10 @@ enrollments as (
 
 assignments as (
     select * from {{ ref('int_event_assignments_unnested') }}
+),
+
+counted_units as (
+    select * from {{ ref('int_enrollments_counted') }}
 ),
 
 unit_totals as (
@@ -72,9 +81,41 @@ pair_lists as (
         {{ string_agg_sorted(
             "first_variant || '|' || second_variant || ': ' || cast(pair_units as " ~ dbt.type_string() ~ ")",
             "', '"
-        ) }} as variant_pairs
+        ) }} as variant_pairs,
+        max(case when {{ is_below_min_cell_size('pair_units') }} then 1 else 0 end) = 1 as has_small_pair
     from variant_pairs
     group by cohort, experiment, wiki
+),
+
+variant_unit_counts as (
+    -- the per-variant counts the count marts publish, by first variant and
+    -- as counted under multi_variant_policy
+    select
+        cohort,
+        experiment,
+        wiki,
+        variant,
+        count(*) as variant_units
+    from enrollments
+    group by cohort, experiment, wiki, variant
+    union all
+    select
+        cohort,
+        experiment,
+        wiki,
+        variant,
+        count(*) as variant_units
+    from counted_units
+    group by cohort, experiment, wiki, variant
+),
+
+small_variant_groups as (
+    select distinct
+        cohort,
+        experiment,
+        wiki
+    from variant_unit_counts
+    where {{ is_below_min_cell_size('variant_units') }}
 ),
 
 final as (
@@ -86,13 +127,43 @@ final as (
         unit_totals.total_units,
         cast(unit_totals.multi_variant_units as double) / cast(unit_totals.total_units as double)
             as multi_variant_share,
-        coalesce(pair_lists.variant_pairs, '') as variant_pairs
+        coalesce(pair_lists.variant_pairs, '') as variant_pairs,
+        coalesce(pair_lists.has_small_pair, false) as has_small_pair,
+        small_variant_groups.cohort is not null as has_small_variant_count
     from unit_totals
     left join pair_lists
         on
             unit_totals.cohort = pair_lists.cohort
             and unit_totals.experiment = pair_lists.experiment
             and unit_totals.wiki = pair_lists.wiki
+    left join small_variant_groups
+        on
+            unit_totals.cohort = small_variant_groups.cohort
+            and unit_totals.experiment = small_variant_groups.experiment
+            and unit_totals.wiki = small_variant_groups.wiki
+),
+
+small_cells as (
+    select
+        *,
+        {{ is_below_min_cell_size('multi_variant_units') }} as is_multi_variant_units_small,
+        ({{ is_below_min_cell_size('total_units') }} or has_small_variant_count) as is_total_units_small
+    from final
+),
+
+published as (
+    select
+        cohort,
+        experiment,
+        wiki,
+        {{ published_count('multi_variant_units') }},
+        {{ published_count('total_units', also_when='has_small_variant_count') }},
+        case
+            when not (is_multi_variant_units_small or is_total_units_small) then multi_variant_share
+        end as multi_variant_share,
+        case when not (is_multi_variant_units_small or has_small_pair) then variant_pairs end as variant_pairs,
+        (is_multi_variant_units_small or has_small_pair) as variant_pairs_is_suppressed
+    from small_cells
 )
 
-select * from final
+select * from published

@@ -3,6 +3,10 @@
 -- Counts the units of int_enrollments_counted (the multi_variant_policy var);
 -- whether an account is new is looked up in every account-creation unit,
 -- whatever the policy: the account was created in the experiment either way.
+-- Counts below the var min_cell_size are suppressed (macro published_count);
+-- the new/existing split is suppressed as a pair (enrolled_users minus one
+-- would give the other away), and so are the impressions of a suppressed
+-- group of users.
 with
 
 counted_units as (
@@ -43,12 +47,33 @@ variant_counts as (
         experiment,
         wiki,
         variant,
-        count(*) as enrolled_users,
-        sum(case when is_new_account then 1 else 0 end) as new_account_users,
-        sum(case when is_new_account then 0 else 1 end) as existing_account_users,
-        sum(event_count) as impression_events
+        cast(count(*) as bigint) as enrolled_users,
+        cast(sum(case when is_new_account then 1 else 0 end) as bigint) as new_account_users,
+        cast(sum(case when is_new_account then 0 else 1 end) as bigint) as existing_account_users,
+        cast(sum(event_count) as bigint) as impression_events
     from flagged
     group by experiment, wiki, variant
+),
+
+small_cells as (
+    select
+        *,
+        {{ is_below_min_cell_size('enrolled_users') }} as is_enrolled_users_small,
+        {{ is_below_min_cell_size('new_account_users') }}
+        or {{ is_below_min_cell_size('existing_account_users') }} as is_account_split_small
+    from variant_counts
+),
+
+published as (
+    select
+        experiment,
+        wiki,
+        variant,
+        {{ published_count('enrolled_users') }},
+        {{ published_count('new_account_users', also_when='is_account_split_small') }},
+        {{ published_count('existing_account_users', also_when='is_account_split_small') }},
+        {{ published_count('impression_events', also_when='is_enrolled_users_small') }}
+    from small_cells
 )
 
-select * from variant_counts
+select * from published

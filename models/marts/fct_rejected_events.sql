@@ -2,6 +2,7 @@
     materialized='incremental',
     incremental_strategy='append',
     full_refresh=is_history_rebuild(),
+    on_schema_change='fail',
 ) }}
 -- Every raw line that was not accepted, with the first rule it broke. Kept
 -- for ever: a re-read file adds only the lines not recorded yet.
@@ -19,10 +20,10 @@ numbered as (
         raw_line,
         rejection_reason as reason,
         meta_id,
-        row_number() over (
+        cast(row_number() over (
             partition by source_file, raw_line
             order by source_file
-        ) as line_occurrence
+        ) as bigint) as line_occurrence
     from event_lines
 ),
 

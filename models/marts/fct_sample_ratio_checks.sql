@@ -2,6 +2,11 @@
 -- allocation window), a Pearson chi-square goodness-of-fit test of the users
 -- observed per configured variant against the expected shares. One row per
 -- variant; the test-level columns repeat on each row of the test.
+-- The statistic and status use the true counts. With the var min_cell_size
+-- set, an observed_users below it is suppressed, and so are the totals and
+-- every statistic of its test (observed_share, Wilson bounds,
+-- expected_users, chi_square, p_value): each would give it away. The status
+-- is still shown.
 with
 
 observations as (
@@ -69,7 +74,7 @@ p_values as (
     from statistic
 ),
 
-final as (
+checked as (
     select
         cohort,
         experiment,
@@ -98,6 +103,39 @@ final as (
             else 'ok'
         end as status
     from p_values
+),
+
+small_cells as (
+    select
+        *,
+        max(case when {{ is_below_min_cell_size('observed_users') }} then 1 else 0 end) over (
+            partition by cohort, experiment, wiki, valid_from, valid_to
+        ) = 1 as has_small_cell
+    from checked
+),
+
+published as (
+    select
+        cohort,
+        experiment,
+        wiki,
+        valid_from,
+        valid_to,
+        variant,
+        is_configured,
+        {{ published_count('observed_users') }},
+        expected_share,
+        case when not has_small_cell then observed_share end as observed_share,
+        case when not has_small_cell then observed_share_wilson_lower end as observed_share_wilson_lower,
+        case when not has_small_cell then observed_share_wilson_upper end as observed_share_wilson_upper,
+        case when not has_small_cell then expected_users end as expected_users,
+        {{ published_count('total_users', also_when='has_small_cell') }},
+        {{ published_count('unexpected_users', also_when='has_small_cell') }},
+        case when not has_small_cell then chi_square end as chi_square,
+        degrees_of_freedom,
+        case when not has_small_cell then p_value end as p_value,
+        status
+    from small_cells
 )
 
-select * from final
+select * from published
