@@ -9,7 +9,7 @@
 with
 
 files as (
-    select * from {{ source('growth_product_interaction', 'raw_event_files') }}
+    select * from {{ ref('stg_growth_product_interaction__event_files') }}
     where {{ event_files_to_read('source_file') }}
 ),
 
