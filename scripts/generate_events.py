@@ -62,7 +62,7 @@ import random
 import shutil
 import sys
 import time
-from typing import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 STREAM = "mediawiki.product_metrics.growth_product_interaction"
 EXPERIMENT = "growth-experiments"

@@ -23,8 +23,8 @@ import datetime as dt
 import itertools
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from scipy import stats
 

@@ -32,7 +32,7 @@ import json
 import os
 import re
 from collections import defaultdict
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), os.pardir, os.pardir))
 PROJECT_DOMAINS_SEED = os.path.join(REPO_ROOT, "seeds", "wikimedia_project_domains.csv")

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from pathlib import Path
 
 import duckdb
 import generate_events
