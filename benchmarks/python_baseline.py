@@ -38,15 +38,16 @@ def main(pattern):
         meta_id = meta.get("id")
         if meta.get("domain") == "canary" or not cohort or not isinstance(user_id, int) or not wiki or not when:
             continue
-        if meta_id in seen_ids:
-            continue
-        seen_ids.add(meta_id)
+        if meta_id is not None:
+            if meta_id in seen_ids:
+                continue
+            seen_ids.add(meta_id)
         for experiment, variant in ((event.get("experiments") or {}).get("assigned") or {}).items():
             if not isinstance(variant, str) or not variant:
                 continue
             key = (cohort, experiment, wiki, user_id)
             events[key] = events.get(key, 0) + 1
-            candidate = (when, meta_id or "", variant)
+            candidate = (str(when), str(meta_id or ""), variant)
             if key not in first or candidate < first[key]:
                 first[key] = candidate
     counts = {}
