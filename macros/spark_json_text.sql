@@ -56,8 +56,11 @@
                 'array<string>',
                 {{ spark_json_options() }}
             )),
+            {#- nested, so that no index is read past the end (an error in ANSI mode) -#}
             wrapped -> case
-                when size(wrapped) = 2 and wrapped[1] = 'end' and left(wrapped[0], 1) = '{' then wrapped[0]
+                when size(wrapped) = 2 then case
+                    when wrapped[1] = 'end' and left(wrapped[0], 1) = '{' then wrapped[0]
+                end
             end
         ),
         1
