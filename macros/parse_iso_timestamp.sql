@@ -1,15 +1,16 @@
 {#
     An ISO 8601 timestamp string as a UTC timestamp, else null.
-    Accepted: YYYY-MM-DDThh:mm:ss, optional fraction of up to 6 digits,
-    optional zone (`Z` or +hh:mm / -hh:mm; none means UTC). Impossible
-    dates such as 2025-02-30 give null.
+    Accepted: YYYY-MM-DDThh:mm:ss (year 0001-9999, hour 00-23, minute and
+    second 00-59), optional fraction of up to 6 digits, optional zone (`Z`
+    or +hh:mm / -hh:mm, hh 00-23; none means UTC). Impossible dates such
+    as 2025-02-30 give null.
 #}
 {% macro parse_iso_timestamp(text) %}
     {{ return(adapter.dispatch('parse_iso_timestamp', 'growth_enrollments')(text)) }}
 {% endmacro %}
 
 {% macro iso_timestamp_pattern() -%}
-    '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})?$'
+    '^([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?$'
 {%- endmacro %}
 
 {% macro duckdb__parse_iso_timestamp(text) %}

@@ -269,6 +269,12 @@ EDGE_LINES: list[tuple[str, str]] = [
     (json.dumps(_event(meta__id="edge-16", dt="2025-03-20T10:00:00.1234567Z")), "accepted"),
     (json.dumps(_event(meta__id="edge-17", dt="2025-03-20T23:30:00-05:00")), "accepted"),
     (json.dumps(_event(meta__id="edge-18", dt="2025-03-20T10:00:00")), "accepted"),
+    # out-of-range times are not ISO 8601: meta.dt is used instead
+    (json.dumps(_event(meta__id="edge-25", dt="2025-03-20T24:00:00Z")), "accepted"),
+    (json.dumps(_event(meta__id="edge-26", dt="2025-03-20T10:00:00+24:00")), "accepted"),
+    (json.dumps(_event(meta__id="edge-27", dt="2025-03-20T10:00:00+02:60")), "accepted"),
+    (json.dumps(_event(meta__id="edge-28", dt="0000-01-01T00:00:00Z")), "accepted"),
+    (json.dumps(_event(meta__id="edge-29", dt="2025-03-20T10:60:00Z", meta__dt="0000-03-20T10:00:00Z")), "missing_timestamp"),
     (json.dumps(_event(meta__id="edge-19", experiments__assigned={"growth-experiments": "", "other": "b"})), "accepted"),
     (json.dumps(_event(meta__id="edge-20", experiments=_DROP, experiment={"enrolled": "growth-experiments", "assigned": "control"})), "accepted"),
     (
