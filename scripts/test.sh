@@ -32,5 +32,8 @@ echo "== project rules on the catalog (dbt docs generate, dbt-bouncer)"
 dbt_here docs generate --no-compile --quiet
 bouncer --only catalog_checks
 
+echo "== chromium for the report test (installed only when missing)"
+bash scripts/install_chromium.sh
+
 echo "== pytest"
 python -m pytest tests/pytest -q
