@@ -10,8 +10,8 @@ marts of the same database:
 * share_of_users by cohort, experiment, wiki and variant = the variant's
   users / the users of all variants in the count marts;
 * multi_variant_rate by cohort, experiment and wiki = fct_multi_variant_users;
-* enrolled_users and cumulative_enrolled_users by day =
-  fct_daily_enrollments.
+* enrolled_users and cumulative_enrolled_users by day, and the cumulative
+  by week (its last day) = fct_daily_enrollments.
 
 `mf` reads the semantic manifest at `<project dir>/target/semantic_manifest.json`
 (not DBT_TARGET_PATH), so each query runs in a folder of its own holding the
@@ -254,3 +254,29 @@ def test_enrollment_over_time_equals_fct_daily_enrollments(built: DbtProject, me
         assert ((as_int(row["cumulative_enrolled_users"]) if row else 0) or 0) == cumulative_users, key
         checked += 1
     assert checked == len(daily) > 0
+
+    # by week: the cumulative value of the last day of the week (within the queried range)
+    weekly_rows = metricflow.query(
+        ["cumulative_enrolled_users"],
+        ["metric_time__week", *group_by[1:]],
+        "--start-time",
+        first_day.isoformat(),
+        "--end-time",
+        last_day.isoformat(),
+    )
+    last_of_week: dict[tuple, tuple[dt.date, int]] = {}
+    for cohort, experiment, wiki, variant, day, _new_users, cumulative_users in daily:
+        week = day - dt.timedelta(days=day.weekday())
+        key = (cohort, experiment, wiki, variant, week)
+        if key not in last_of_week or last_of_week[key][0] < day:
+            last_of_week[key] = (day, cumulative_users)
+    weekly = {}
+    for row in weekly_rows:
+        week = dt.datetime.fromisoformat(row["metric_time__week"]).date()
+        weekly[(*(row[column] for column in group_by[1:]), week)] = as_int(row["cumulative_enrolled_users"]) or 0
+    weeks_checked = 0
+    for key, (day, cumulative_users) in last_of_week.items():
+        if day == key[-1] + dt.timedelta(days=6) or day == last_day:
+            assert weekly.get(key, 0) == cumulative_users, key
+            weeks_checked += 1
+    assert weeks_checked > 10
