@@ -13,7 +13,9 @@ marts of the same database:
 * enrolled_users and cumulative_enrolled_users by day, and the cumulative
   by week (its last day) = fct_daily_enrollments.
 
-`mf` reads the semantic manifest at `<project dir>/target/semantic_manifest.json`
+`mf` runs with the profile's read-only output (DBT_TARGET=duckdb_read_only)
+while the test holds another read-only connection open, as a BI tool would.
+It reads the semantic manifest at `<project dir>/target/semantic_manifest.json`
 (not DBT_TARGET_PATH), so each query runs in a folder of its own holding the
 project's dbt_project.yml and profiles.yml and the manifest of the build.
 """
@@ -29,6 +31,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+import duckdb
 import pytest
 from datasets import assert_built
 from dbt_project_runner import REPO_ROOT, DbtProject
@@ -80,6 +83,7 @@ class MetricFlow:
         environment.update(
             {
                 "DUCKDB_PATH": str(self.project.duckdb_path),
+                "DBT_TARGET": "duckdb_read_only",
                 "DBT_PROFILES_DIR": str(self.directory),
                 "DBT_PROJECT_DIR": str(self.directory),
                 "DBT_LOG_PATH": str(self.directory / "logs"),
@@ -107,8 +111,11 @@ def built(messy_project: DbtProject) -> DbtProject:
 
 
 @pytest.fixture(scope="module")
-def metricflow(built: DbtProject, tmp_path_factory: pytest.TempPathFactory) -> MetricFlow:
-    return MetricFlow(built, tmp_path_factory.mktemp("metricflow"))
+def metricflow(built: DbtProject, tmp_path_factory: pytest.TempPathFactory):
+    """mf on the built database, read-only, while a BI-like reader holds it open."""
+    with duckdb.connect(str(built.duckdb_path), read_only=True) as reader:
+        yield MetricFlow(built, tmp_path_factory.mktemp("metricflow"))
+        assert reader.execute("select count(*) from main.fct_account_creation_variant_counts").fetchall()
 
 
 def as_int(value: str) -> int | None:
