@@ -10,7 +10,8 @@
 with
 
 assignments as (
-    select * from {{ ref('int_event_assignments_unnested') }} as assignments
+    -- the alias is used by the incremental filter only (unused on a first run)
+    select * from {{ ref('int_event_assignments_unnested') }} as assignments  -- noqa: AL05
     {% if is_incremental() %}
         where {{ changed_enrollment_users('assignments') }}
     {% endif %}
