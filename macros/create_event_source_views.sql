@@ -185,11 +185,22 @@
         {%- endset -%}
     {%- elif events_format == 'parquet' -%}
         {%- do run_query('create table ' ~ line_files ~ " using parquet options (" ~ options ~ ", mergeSchema 'true')") -%}
+        {#- the row's own columns only, as on DuckDB: not the Hive partition columns -#}
+        {%- set row_columns = [] -%}
+        {%- for row in run_query('describe table ' ~ line_files).rows -%}
+            {%- if row[0] and not row[0].startswith('#') and row[0] not in row_columns
+                and row[0] not in ('datacenter', 'year', 'month', 'day', 'hour') -%}
+                {%- do row_columns.append(row[0]) -%}
+            {%- endif -%}
+        {%- endfor -%}
         {%- set line_view -%}
             create or replace view {{ schema }}.raw_event_lines as
             select
                 {{ spark_source_file_path(spark_decoded_uri('_metadata.file_path'), folder_uri, location.folder) }} as source_file,
-                to_json(struct(*), map('ignoreNullFields', 'false')) as raw_line
+                to_json(
+                    struct({% for column in row_columns %}`{{ column }}`{{ ', ' if not loop.last }}{% endfor %}),
+                    map('ignoreNullFields', 'false')
+                ) as raw_line
             from {{ line_files }}
         {%- endset -%}
     {%- else -%}
