@@ -295,7 +295,7 @@ def _write_parquet_copy(source: Path, destination: Path) -> None:
                 copy (
                     select * from read_json(
                         '{path}', format = 'newline_delimited', columns = {columns},
-                        ignore_errors = true, maximum_object_size = 67108864
+                        ignore_errors = true, maximum_object_size = 67108864, hive_partitioning = false
                     )
                     where meta is not null
                 ) to '{target}' (format parquet)
