@@ -209,11 +209,9 @@ def duckdb_columns_and_rows(project: DbtProject, table: str) -> tuple[list[str],
 
 def _normalised(value):
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
     if isinstance(value, decimal.Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return value  # kept a float: only compared with tolerance
     return value
 
 
