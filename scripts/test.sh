@@ -4,7 +4,7 @@
 # and unit tests) on the shipped sample, then pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup_venv.sh requirements-dev.txt
+bash scripts/setup_venv.sh requirements-spark.txt  # test pins + Spark (itself -r requirements-dev.txt)
 export PATH="$PWD/.venv/bin:$PATH"
 work_dir="$(mktemp -d)"
 trap 'rm -rf "$work_dir"' EXIT
