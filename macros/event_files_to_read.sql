@@ -1,22 +1,23 @@
 {#
-    The raw files this run reads, as a SQL predicate on `column_name`.
+    The raw files this run reads, as a list of paths, or none for every file.
     - No file log yet (first run), or a deliberate history rebuild
-      (`--full-refresh` with var rebuild_history true): every file.
+      (`--full-refresh` with var rebuild_history true): none, every file.
     - Otherwise: files not in the log `int_source_files_loaded`, files whose
       size or modification time changed since they were read, and files
       whose partition date is within var lookback_days of the newest one.
-    Evaluated when the calling model is compiled, before the log is updated
-    in the same run, so every model of a run sees the same selection.
+    Called once per dbt command, by `create_event_source_views` at the start,
+    after `raw_event_files` is published and before the log is updated, so
+    every model of a run sees the same selection.
 #}
-{% macro event_files_to_read(column_name) %}
+{% macro event_files_to_read() %}
     {%- if not execute or is_history_rebuild() -%}
-        {{ return('true') }}
+        {{ return(none) }}
     {%- endif -%}
     {%- set file_log = adapter.get_relation(
         database=target.database, schema=target.schema, identifier='int_source_files_loaded'
     ) -%}
     {%- if file_log is none -%}
-        {{ return('true') }}
+        {{ return(none) }}
     {%- endif -%}
     {%- set selection_query -%}
         with
@@ -50,13 +51,12 @@
             or files.partition_date >= {{ dbt.dateadd('day', -1 * var('lookback_days'), 'newest.partition_date') }}
         order by files.source_file
     {%- endset -%}
-    {%- set paths = run_query(selection_query).columns[0].values() -%}
-    {%- if paths | length == 0 -%}
-        {{ return('false') }}
-    {%- endif -%}
-    {%- set quoted = [] -%}
-    {%- for path in paths -%}
-        {%- do quoted.append("'" ~ (path | replace("'", "''")) ~ "'") -%}
-    {%- endfor -%}
-    {{ return(column_name ~ ' in (' ~ quoted | join(', ') ~ ')') }}
+    {{ return(run_query(selection_query).columns[0].values() | list) }}
 {% endmacro %}
+
+{# A list of paths as SQL string literals, comma-separated. #}
+{% macro quoted_paths(paths) -%}
+    {%- for path in paths -%}
+        '{{ path | replace("'", "''") }}'{{ ', ' if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}

@@ -10,7 +10,7 @@ with
 
 files as (
     select * from {{ ref('stg_growth_product_interaction__event_files') }}
-    where {{ event_files_to_read('source_file') }}
+    where is_read
 ),
 
 event_lines as (

@@ -11,7 +11,8 @@ final as (
         source_file,
         file_size,
         file_modified_at,
-        partition_date
+        partition_date,
+        is_read
     from raw_event_files
 )
 

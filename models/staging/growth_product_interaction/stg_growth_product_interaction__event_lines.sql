@@ -1,9 +1,9 @@
 with
 
 raw_event_lines as (
-    -- every file on a first run; new, changed and recent files afterwards
+    -- the files this run reads: every file on a first run; new, changed and
+    -- recent files afterwards (chosen once, by the source's on-run-start hook)
     select * from {{ source('growth_product_interaction', 'raw_event_lines') }}
-    where {{ event_files_to_read('source_file') }}
 ),
 
 parsed as (
