@@ -9,9 +9,13 @@
     {{ return(adapter.dispatch('parse_event_json', 'growth_enrollments')(raw_line)) }}
 {% endmacro %}
 
+{#
+    DuckDB: valid JSON whose first character after JSON whitespace is `{` is
+    an object; checking that on the text spares a second parse (json_type).
+#}
 {% macro duckdb__parse_event_json(raw_line) %}
     case
-        when json_valid({{ raw_line }}) and json_type({{ raw_line }}) = 'OBJECT'
+        when json_valid({{ raw_line }}) and regexp_matches({{ raw_line }}, '^[ \t\n\r]*[{]')
             then from_json({{ raw_line }}, '{
                 "$schema": "VARCHAR",
                 "action": "VARCHAR",
