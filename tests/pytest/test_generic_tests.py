@@ -1,0 +1,78 @@
+"""The project's generic data tests (tests/generic/) fail when they should.
+
+A copy of the shipped sample's build is damaged on purpose, then `dbt test`
+runs the one test under check with `--store-failures`, so the rows it failed
+with can be read back: the test must fail, and name exactly what is wrong.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from dbt_project_runner import DbtProject
+
+AUDIT_SCHEMA = "main_dbt_test__audit"
+COUNTS = "fct_account_creation_variant_counts"
+
+
+@pytest.fixture
+def damaged_copy(sample_project: DbtProject, tmp_path: Path) -> DbtProject:
+    """A private copy of the sample build (same file name: the views name the catalog)."""
+    copy = tmp_path / sample_project.duckdb_path.name
+    shutil.copyfile(sample_project.duckdb_path, copy)
+    return DbtProject(copy, dbt_vars=sample_project.vars, work_dir=tmp_path / "dbt")
+
+
+def run_test(project: DbtProject, test_selector: str) -> tuple[int, list[tuple]]:
+    """Runs the selected test; returns dbt's exit code and the failing rows it stored."""
+    completed = project.run("test", "--select", test_selector, "--store-failures", check=False)
+    tables = [
+        name
+        for (name,) in project.query(
+            "select table_name from information_schema.tables where table_schema = ?", [AUDIT_SCHEMA]
+        )
+    ]
+    assert len(tables) == 1, completed.stdout
+    return completed.returncode, project.query(f'select * from "{AUDIT_SCHEMA}"."{tables[0]}"')
+
+
+def write(project: DbtProject, sql: str) -> None:
+    with duckdb.connect(str(project.duckdb_path)) as connection:
+        connection.execute(sql)
+
+
+def test_not_null_columns_names_each_column_with_nulls(damaged_copy: DbtProject):
+    selector = f"{COUNTS},test_name:not_null_columns"
+    returncode, failures = run_test(damaged_copy, selector)
+    assert returncode == 0 and failures == []
+
+    (variant,) = damaged_copy.query(f"select min(variant) from main.{COUNTS}")[0]
+    write(damaged_copy, f"update main.{COUNTS} set wiki = null where variant = '{variant}'")
+    write(damaged_copy, f"update main.{COUNTS} set enrolled_users = null where variant <> '{variant}'")
+    (other_rows,) = damaged_copy.query(f"select count(*) from main.{COUNTS} where variant <> '{variant}'")[0]
+    (wiki_rows,) = damaged_copy.query(f"select count(*) from main.{COUNTS} where wiki is null")[0]
+    returncode, failures = run_test(damaged_copy, selector)
+    assert returncode == 1
+    assert sorted(failures) == [
+        ("enrolled_users", "not enrolled_users_is_suppressed", other_rows),
+        ("wiki", "always", wiki_rows),
+    ]
+
+    # a null count is allowed where it is flagged as suppressed
+    write(damaged_copy, f"update main.{COUNTS} set enrolled_users_is_suppressed = true where enrolled_users is null")
+    returncode, failures = run_test(damaged_copy, selector)
+    assert returncode == 1 and failures == [("wiki", "always", wiki_rows)]
+
+
+def test_unique_combination_of_columns_reports_each_repeated_key(damaged_copy: DbtProject):
+    selector = f"{COUNTS},test_name:unique_combination_of_columns"
+    returncode, failures = run_test(damaged_copy, selector)
+    assert returncode == 0 and failures == []
+
+    (key,) = damaged_copy.query(f"select experiment, wiki, variant from main.{COUNTS} order by all limit 1")
+    write(damaged_copy, f"insert into main.{COUNTS} select * from main.{COUNTS} order by all limit 1")
+    returncode, failures = run_test(damaged_copy, selector)
+    assert returncode == 1 and failures == [(*key, 2)]
