@@ -82,32 +82,25 @@ candidates as (
     {% endif %}
 ),
 
-distinct_texts as (
-    -- identical copies (even two lines of one file) collapse to one row
-    select *
-    from (
-        select
-            *,
-            row_number() over (
-                partition by event_key, raw_line_md5
-                order by source_file
-            ) as text_copy_rank
-        from candidates
-    ) as numbered
-    where text_copy_rank = 1
-),
-
-ranked as (
+copies_per_event as (
+    -- most events have one copy: only the others need ranking
     select
-        *,
-        row_number() over (
-            partition by event_key
-            order by enrolled_at, raw_line_md5, source_file
-        ) as event_copy_rank
-    from distinct_texts
+        event_key,
+        count(*) as copy_count
+    from candidates
+    group by event_key
 ),
 
-deduplicated as (
+counted_copies as (
+    select
+        candidates.*,
+        copies_per_event.copy_count
+    from candidates
+    inner join copies_per_event
+        on candidates.event_key = copies_per_event.event_key
+),
+
+single_copies as (
     select
         event_key,
         raw_line_md5,
@@ -119,9 +112,55 @@ deduplicated as (
         enrolled_at,
         enrollment_date,
         assignments,
-        event_copy_rank = 1 as is_kept,
+        true as is_kept
+    from counted_copies
+    where copy_count = 1
+),
+
+distinct_texts as (
+    -- identical copies (even two lines of one file) collapse to one row
+    select *
+    from (
+        select
+            *,
+            row_number() over (
+                partition by event_key, raw_line_md5
+                order by source_file
+            ) as text_copy_rank
+        from counted_copies
+        where copy_count > 1
+    ) as numbered
+    where text_copy_rank = 1
+),
+
+ranked_copies as (
+    select
+        event_key,
+        raw_line_md5,
+        meta_id,
+        source_file,
+        cohort,
+        wiki,
+        user_id,
+        enrolled_at,
+        enrollment_date,
+        assignments,
+        row_number() over (
+            partition by event_key
+            order by enrolled_at, raw_line_md5, source_file
+        ) = 1 as is_kept
+    from distinct_texts
+),
+
+deduplicated as (
+    select
+        *,
         {{ run_started_timestamp() }} as loaded_at
-    from ranked
+    from (
+        select * from single_copies
+        union all
+        select * from ranked_copies
+    ) as copies
 )
 
 select * from deduplicated
