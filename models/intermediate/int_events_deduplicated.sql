@@ -15,12 +15,14 @@
 -- exact) and so is each date it reads (for a date-partitioned overwrite).
 with
 
-accepted_lines as (
+-- The CTEs over the lines are read several times below: each reader scans
+-- the table again rather than have them stored first (inline_cte).
+accepted_lines as {{ inline_cte() }} (
     select * from {{ ref('int_event_lines_classified') }}
     where rejection_reason is null
 ),
 
-read_copies as (
+read_copies as {{ inline_cte() }} (
     select
         event_key,
         raw_line_md5,
@@ -74,7 +76,7 @@ stored_copies as (
 
 {% endif %}
 
-candidates as (
+candidates as {{ inline_cte() }} (
     select * from read_copies
     {% if is_incremental() %}
         union all
@@ -82,39 +84,38 @@ candidates as (
     {% endif %}
 ),
 
-copies_per_event as (
+multi_copy_keys as (
     -- most events have one copy: only the others need ranking
-    select
-        event_key,
-        count(*) as copy_count
+    select event_key
     from candidates
     group by event_key
-),
-
-counted_copies as (
-    select
-        candidates.*,
-        copies_per_event.copy_count
-    from candidates
-    inner join copies_per_event
-        on candidates.event_key = copies_per_event.event_key
+    having count(*) > 1
 ),
 
 single_copies as (
     select
-        event_key,
-        raw_line_md5,
-        meta_id,
-        source_file,
-        cohort,
-        wiki,
-        user_id,
-        enrolled_at,
-        enrollment_date,
-        assignments,
+        candidates.event_key,
+        candidates.raw_line_md5,
+        candidates.meta_id,
+        candidates.source_file,
+        candidates.cohort,
+        candidates.wiki,
+        candidates.user_id,
+        candidates.enrolled_at,
+        candidates.enrollment_date,
+        candidates.assignments,
         true as is_kept
-    from counted_copies
-    where copy_count = 1
+    from candidates
+    left join multi_copy_keys
+        on candidates.event_key = multi_copy_keys.event_key
+    where multi_copy_keys.event_key is null
+),
+
+multi_copies as (
+    select candidates.*
+    from candidates
+    inner join multi_copy_keys
+        on candidates.event_key = multi_copy_keys.event_key
 ),
 
 distinct_texts as (
@@ -127,8 +128,7 @@ distinct_texts as (
                 partition by event_key, raw_line_md5
                 order by source_file
             ) as text_copy_rank
-        from counted_copies
-        where copy_count > 1
+        from multi_copies
     ) as numbered
     where text_copy_rank = 1
 ),
