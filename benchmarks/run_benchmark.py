@@ -13,12 +13,14 @@ realistic duplicates, repeats and bad lines), then measures in one run:
                 command (start, project load, hooks, artifacts).
 
 The project is parsed once first (`dbt parse`, not timed), as a scheduled
-run finds it. Each step runs in its own process; wall time and peak
-resident memory of that process are reported, with the ratios full/floor,
-incremental/full and python/full. Results go to benchmarks/results.json and
-results.md.
+run finds it. Each step runs in its own process, --repeats times (default
+3; full, floor and python take turns, and each incremental run starts from
+a copy of the same database). The median wall time and the highest peak
+resident memory are reported, with the ratios of the medians full/floor,
+incremental/full and python/full. Results go to benchmarks/results.json
+and results.md.
 
-Usage: python benchmarks/run_benchmark.py [--events N] [--work-dir DIR]
+Usage: python benchmarks/run_benchmark.py [--events N] [--repeats N] [--work-dir DIR]
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -80,6 +83,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=2_000_000, help="raw lines over 30 days (default 2000000)")
     parser.add_argument(
+        "--repeats", type=int, default=3, help="runs of each step; the median is reported (default 3)"
+    )
+    parser.add_argument(
         "--work-dir",
         help="where data, databases and the dbt timings of each build (run_results_*.json) go "
         "(default: a temporary folder, removed)",
@@ -89,8 +95,6 @@ def main() -> None:
     work_dir = Path(arguments.work_dir or tempfile.mkdtemp(prefix="growth-benchmark-"))
     events_dir = work_dir / "events"
     database = work_dir / "benchmark.duckdb"
-    for stale in (database, Path(f"{database}.wal")):
-        stale.unlink(missing_ok=True)
     events_glob = f"{events_dir}/**/*.*json*"
     python = sys.executable
     # dbt's artifacts (and its parsed project) go to the work dir, not target/
@@ -110,21 +114,40 @@ def main() -> None:
         "import duckdb, sys; duckdb.connect().sql(sys.argv[1]).fetchall()"
     )
     subprocess.run([dbt_executable, "parse", "--quiet", *dbt_vars], cwd=REPO_ROOT, env=env, check=True)
-    results = {"events": arguments.events, "machine": machine(), "steps": {}}
-    steps = results["steps"]
+    results = {"events": arguments.events, "repeats": arguments.repeats, "machine": machine(), "steps": {}}
     run_results = work_dir / "target" / "run_results.json"  # dbt's timings of every node
+    before_new_day = work_dir / "benchmark_before_new_day.duckdb"
+    runs: dict[str, list[dict]] = {name: [] for name in ("full", "floor", "python", "incremental", "dbt_startup")}
 
-    steps["full"] = measure("full", dbt, env)
+    # the three steps on the same 30 days take turns, so that a busy spell
+    # of a shared machine falls on each of them alike
+    for _ in range(arguments.repeats):
+        for stale in (database, Path(f"{database}.wal")):
+            stale.unlink(missing_ok=True)
+        runs["full"].append(measure("full", dbt, env))
+        runs["floor"].append(measure("floor", [python, "-c", floor_script, floor_sql], env))
+        runs["python"].append(measure("python", [python, "benchmarks/python_baseline.py", events_glob], env))
     shutil.copyfile(run_results, work_dir / "run_results_full.json")
-    steps["floor"] = measure("floor", [python, "-c", floor_script, floor_sql], env)
-    steps["python"] = measure("python", [python, "benchmarks/python_baseline.py", events_glob], env)
-    subprocess.run([*generate, "--append-day"], cwd=REPO_ROOT, check=True)
-    steps["incremental"] = measure("incremental", dbt, env)
-    shutil.copyfile(run_results, work_dir / "run_results_incremental.json")
-    startup = [dbt_executable, "run", "--select", "metricflow_time_spine", *dbt_vars]
-    steps["dbt_startup"] = measure("dbt_startup", startup, env)
+    shutil.copyfile(database, before_new_day)
 
-    ratios = {
+    subprocess.run([*generate, "--append-day"], cwd=REPO_ROOT, check=True)
+    startup = [dbt_executable, "run", "--select", "metricflow_time_spine", *dbt_vars]
+    for _ in range(arguments.repeats):
+        shutil.copyfile(before_new_day, database)  # each incremental run starts from the same state
+        runs["incremental"].append(measure("incremental", dbt, env))
+        runs["dbt_startup"].append(measure("dbt_startup", startup, env))
+    shutil.copyfile(run_results, work_dir / "run_results_incremental.json")
+    before_new_day.unlink()
+
+    steps = results["steps"]
+    for name, measured in runs.items():
+        steps[name] = {
+            "seconds": round(statistics.median(run["seconds"] for run in measured), 2),
+            "peak_rss_mb": max(run["peak_rss_mb"] for run in measured),
+            "seconds_of_each_run": [run["seconds"] for run in measured],
+        }
+
+    ratios = {  # of the medians
         "full_over_floor": steps["full"]["seconds"] / steps["floor"]["seconds"],
         "incremental_over_full": steps["incremental"]["seconds"] / steps["full"]["seconds"],
         "python_over_full": steps["python"]["seconds"] / steps["full"]["seconds"],
@@ -141,9 +164,16 @@ def main() -> None:
         f"Benchmark: {arguments.events:,} raw lines over 30 days; {m['cores']} cores, "
         f"{m['memory_gb']} GB, {m['cpu']}, DuckDB {m['duckdb']}, Python {m['python']}.",
         "",
+        f"Median of {arguments.repeats} runs of each step (each run's seconds in brackets); "
+        "peak RSS is the highest of the runs.",
+        "",
         "| step | seconds | peak RSS (MB) |",
         "|---|---:|---:|",
-        *(f"| {name} | {step['seconds']} | {step['peak_rss_mb']} |" for name, step in steps.items()),
+        *(
+            f"| {name} | {step['seconds']} ({', '.join(str(s) for s in step['seconds_of_each_run'])}) "
+            f"| {step['peak_rss_mb']} |"
+            for name, step in steps.items()
+        ),
         "",
         "| ratio | value |",
         "|---|---:|",
