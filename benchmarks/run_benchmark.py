@@ -135,8 +135,8 @@ def main() -> None:
     for _ in range(arguments.repeats):
         shutil.copyfile(before_new_day, database)  # each incremental run starts from the same state
         runs["incremental"].append(measure("incremental", dbt, env))
+        shutil.copyfile(run_results, work_dir / "run_results_incremental.json")
         runs["dbt_startup"].append(measure("dbt_startup", startup, env))
-    shutil.copyfile(run_results, work_dir / "run_results_incremental.json")
     before_new_day.unlink()
 
     steps = results["steps"]
