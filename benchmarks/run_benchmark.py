@@ -58,6 +58,12 @@ def measure(name: str, command: list[str], env: dict[str, str]) -> dict:
     return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak_mb)}
 
 
+def remove_database(database: Path) -> None:
+    """Deletes a DuckDB file and its write-ahead log, if any."""
+    for path in (database, Path(f"{database}.wal")):
+        path.unlink(missing_ok=True)
+
+
 def machine() -> dict:
     cpu = "unknown"
     try:
@@ -122,8 +128,7 @@ def main() -> None:
     # the three steps on the same 30 days take turns, so that a busy spell
     # of a shared machine falls on each of them alike
     for _ in range(arguments.repeats):
-        for stale in (database, Path(f"{database}.wal")):
-            stale.unlink(missing_ok=True)
+        remove_database(database)
         runs["full"].append(measure("full", dbt, env))
         runs["floor"].append(measure("floor", [python, "-c", floor_script, floor_sql], env))
         runs["python"].append(measure("python", [python, "benchmarks/python_baseline.py", events_glob], env))
@@ -133,7 +138,8 @@ def main() -> None:
     subprocess.run([*generate, "--append-day"], cwd=REPO_ROOT, check=True)
     startup = [dbt_executable, "run", "--select", "metricflow_time_spine", *dbt_vars]
     for _ in range(arguments.repeats):
-        shutil.copyfile(before_new_day, database)  # each incremental run starts from the same state
+        remove_database(database)  # each incremental run starts from the same state
+        shutil.copyfile(before_new_day, database)
         runs["incremental"].append(measure("incremental", dbt, env))
         shutil.copyfile(run_results, work_dir / "run_results_incremental.json")
         runs["dbt_startup"].append(measure("dbt_startup", startup, env))
