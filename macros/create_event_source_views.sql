@@ -68,24 +68,16 @@
     {%- endset -%}
     {%- do run_query('create or replace view ' ~ schema ~ '.raw_event_files as ' ~ listing) -%}
     {%- set selected = event_files_to_read() -%}
-    {%- if selected is not none -%}
-        {#- a join, not a list in the predicate: read_blob would prune with it file by file -#}
-        {%- set file_view -%}
-            create or replace view {{ schema }}.raw_event_files as
-            with listed as ({{ listing }})
-            select
-                listed.*,
-                listed.source_file in (select unnest([{{ quoted_paths(selected) }}]::varchar[])) as is_read
-            from listed
-        {%- endset -%}
-    {%- else -%}
-        {%- set file_view -%}
-            create or replace view {{ schema }}.raw_event_files as
-            with listed as ({{ listing }})
-            select listed.*, true as is_read
-            from listed
-        {%- endset -%}
-    {%- endif -%}
+    {#- a semi-join, not a list in the predicate: read_blob would prune with it file by file -#}
+    {%- set is_read = 'true' if selected is none
+        else ('false' if selected | length == 0
+        else 'listed.source_file in (select unnest([' ~ quoted_paths(selected) ~ ']::varchar[]))') -%}
+    {%- set file_view -%}
+        create or replace view {{ schema }}.raw_event_files as
+        with listed as ({{ listing }})
+        select listed.*, {{ is_read }} as is_read
+        from listed
+    {%- endset -%}
     {%- do run_query(file_view) -%}
 
     {%- set files = "'" ~ events_path ~ "'" if selected is none else '[' ~ quoted_paths(selected) ~ ']' -%}
