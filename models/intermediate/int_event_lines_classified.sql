@@ -1,7 +1,8 @@
 -- One row per raw line read by this run: the wiki, enrollment time, cohort
 -- and assignments it resolves to, and the first rule it breaks (null when it
 -- is accepted). Only rejected lines keep their text; accepted ones keep its
--- md5, all that deduplication needs.
+-- md5. The fields only the rules read stay in the staging view: each column
+-- kept here is written for every line read.
 with
 
 event_lines as (
@@ -89,12 +90,7 @@ final as (
         source_file,
         case when rejection_reason is not null then raw_line end as raw_line,
         raw_line_md5,
-        is_json_object,
         meta_id,
-        meta_domain,
-        schema_uri,
-        action,
-        action_source,
         user_id,
         wiki,
         enrolled_at,
@@ -103,9 +99,7 @@ final as (
         case action_source
             when 'LocalUserCreatedHook' then 'account_creation'
             when 'BeforePageDisplayHook' then 'page_impression'
-        end as cohort,
-        -- rule 5: one event per meta.id; lines without one are keyed by content
-        case when rejection_reason is null then coalesce(meta_id, raw_line_md5) end as event_key
+        end as cohort
     from hashed
 )
 

@@ -24,7 +24,8 @@ accepted_lines as {{ inline_cte() }} (
 
 read_copies as {{ inline_cte() }} (
     select
-        event_key,
+        -- rule 5: one event per meta.id; lines without one are keyed by content
+        coalesce(meta_id, raw_line_md5) as event_key,
         raw_line_md5,
         meta_id,
         source_file,
