@@ -4,7 +4,9 @@
     - `raw_event_files`: one row per file, with its size, modification time,
       partition date (from a data-lake path `year=/month=/day=`, else the
       modification date) and `is_read`: whether this run reads it (the
-      selection of `event_files_to_read`, made once here).
+      selection of `event_files_to_read`, made once here). On DuckDB a table,
+      the listing of this command: the folders are walked once, not by every
+      query that reads it.
     - `raw_event_lines`: one row per raw line (`source_file`, `raw_line`) of
       the files this run reads, valid JSON or not, so that nothing is dropped
       before staging classifies it. With `events_format: parquet` each
@@ -66,19 +68,20 @@
             from listed
         {% endif %}
     {%- endset -%}
-    {%- do run_query('create or replace view ' ~ schema ~ '.raw_event_files as ' ~ listing) -%}
+    {%- set existing = adapter.get_relation(database=target.database, schema=schema, identifier='raw_event_files') -%}
+    {%- if existing is not none and existing.is_view -%}
+        {#- a database built when the listing was a view -#}
+        {%- do run_query('drop view ' ~ schema ~ '.raw_event_files') -%}
+    {%- endif -%}
+    {%- do run_query(
+        'create or replace table ' ~ schema ~ '.raw_event_files as select *, true as is_read from (' ~ listing ~ ') as listed'
+    ) -%}
     {%- set selected = event_files_to_read() -%}
-    {#- a semi-join, not a list in the predicate: read_blob would prune with it file by file -#}
-    {%- set is_read = 'true' if selected is none
-        else ('false' if selected | length == 0
-        else 'listed.source_file in (select unnest([' ~ quoted_paths(selected) ~ ']::varchar[]))') -%}
-    {%- set file_view -%}
-        create or replace view {{ schema }}.raw_event_files as
-        with listed as ({{ listing }})
-        select listed.*, {{ is_read }} as is_read
-        from listed
-    {%- endset -%}
-    {%- do run_query(file_view) -%}
+    {%- if selected is not none -%}
+        {%- set is_read = 'false' if selected | length == 0
+            else 'source_file in (select unnest([' ~ quoted_paths(selected) ~ ']::varchar[]))' -%}
+        {%- do run_query('update ' ~ schema ~ '.raw_event_files set is_read = ' ~ is_read) -%}
+    {%- endif -%}
 
     {%- set files = "'" ~ events_path ~ "'" if selected is none else '[' ~ quoted_paths(selected) ~ ']' -%}
     {%- set line_view -%}
