@@ -76,3 +76,26 @@ def test_unique_combination_of_columns_reports_each_repeated_key(damaged_copy: D
     write(damaged_copy, f"insert into main.{COUNTS} select * from main.{COUNTS} order by all limit 1")
     returncode, failures = run_test(damaged_copy, selector)
     assert returncode == 1 and failures == [(*key, 2)]
+
+
+def test_one_flagged_row_per_key_reports_events_with_none_or_two_kept(damaged_copy: DbtProject):
+    events = "int_events_deduplicated"
+    selector = f"{events},test_name:one_flagged_row_per_key"
+    returncode, failures = run_test(damaged_copy, selector)
+    assert returncode == 0 and failures == []
+
+    # one event loses its kept copy; another gains a second, different text that also counts
+    (first, second) = [key for (key,) in damaged_copy.query(
+        f"select event_key from main.{events} where is_kept order by event_key limit 2"
+    )]
+    (first_rows,) = damaged_copy.query(f"select count(*) from main.{events} where event_key = ?", [first])[0]
+    (second_rows,) = damaged_copy.query(f"select count(*) from main.{events} where event_key = ?", [second])[0]
+    write(damaged_copy, f"update main.{events} set is_kept = false where event_key = '{first}'")
+    write(
+        damaged_copy,
+        f"insert into main.{events} select * replace ('another text' as raw_line_md5) "
+        f"from main.{events} where event_key = '{second}' and is_kept",
+    )
+    returncode, failures = run_test(damaged_copy, selector)
+    assert returncode == 1
+    assert sorted(failures) == sorted([(first, first_rows, 0), (second, second_rows + 1, 2)])
