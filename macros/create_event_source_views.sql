@@ -18,10 +18,14 @@
 {% endmacro %}
 
 {#
-    DuckDB: on incremental runs the lines are read from the list of selected
-    files, not filtered from the whole glob: DuckDB would prune the files by
-    evaluating the filter once per file matched, which costs (files matched)
-    x (files selected) at planning time (over a second for 3,450 files).
+    DuckDB. The lines of the chosen files are read into the table
+    `raw_event_lines` in one native pass (`duckdb__read_event_lines`), and
+    lines the reader cannot take (bytes that are not UTF-8, a line longer
+    than var max_line_bytes) are kept there with their `line_error`. When
+    the pass fails as a whole (a damaged or fake gzip file, a file that
+    vanished), each file is read on its own and what fails is recorded in
+    `read_error` of `raw_event_files` with the readable lines of a damaged
+    gzip file kept: one bad file never stops the build.
 #}
 {% macro duckdb__create_event_source_views() %}
     {%- if not execute -%}
@@ -32,10 +36,14 @@
     {%- if events_format not in ('json', 'parquet') -%}
         {{ exceptions.raise_compiler_error("var events_format must be 'json' or 'parquet', got '" ~ events_format ~ "'") }}
     {%- endif -%}
-    {%- set schema = target.schema -%}
-    {%- set files_found = run_query("select count(*) from glob('" ~ events_path ~ "')").columns[0].values()[0] -%}
+    {%- set schema = adapter.quote(target.schema) -%}
+    {%- set files_found = run_query('select count(*) from glob(' ~ sql_string(events_path) ~ ')').columns[0].values()[0] -%}
     {%- do run_query('create schema if not exists ' ~ schema) -%}
+    {%- do guard_event_file_listing(files_found) -%}
 
+    {%- set linked_folders = [] if '**' not in events_path else run_query(
+        'select unnest(growth_symlinked_folders(' ~ sql_string(event_files_folder(events_path)) ~ '))'
+    ).columns[0].values() | list -%}
     {%- set listing -%}
         {% if files_found == 0 %}
             select
@@ -52,7 +60,7 @@
                     cast(last_modified at time zone 'UTC' as timestamp) as file_modified_at,
                     regexp_extract(filename, 'year=([0-9]{4})/month=([0-9]{1,2})/day=([0-9]{1,2})/', ['y', 'm', 'd'])
                         as path_date
-                from read_blob('{{ events_path }}')
+                from read_blob({{ sql_string(events_path) }})
             )
 
             select
@@ -67,14 +75,28 @@
                 ) as partition_date
             from listed
         {% endif %}
+        {% for folder in linked_folders %}
+            union all
+            -- a folder reached through a symbolic link: `**` does not enter it
+            select
+                {{ sql_string(folder) }} as source_file,
+                cast(0 as bigint) as file_size,
+                cast('1970-01-01' as timestamp) as file_modified_at,
+                cast('1970-01-01' as date) as partition_date
+        {% endfor %}
     {%- endset -%}
-    {%- set existing = adapter.get_relation(database=target.database, schema=schema, identifier='raw_event_files') -%}
+    {%- set existing = adapter.get_relation(database=target.database, schema=target.schema, identifier='raw_event_files') -%}
     {%- if existing is not none and existing.is_view -%}
         {#- a database built when the listing was a view -#}
         {%- do run_query('drop view ' ~ schema ~ '.raw_event_files') -%}
     {%- endif -%}
     {%- do run_query(
-        'create or replace table ' ~ schema ~ '.raw_event_files as select *, true as is_read from (' ~ listing ~ ') as listed'
+        'create or replace table ' ~ schema ~ '.raw_event_files as select *, '
+        ~ event_file_version('source_file', 'file_size', 'file_modified_at') ~ ' as file_version, '
+        ~ 'true as is_read, '
+        ~ 'case when source_file in (' ~ (quoted_paths(linked_folders) if linked_folders else 'null') ~ ')'
+        ~ " then 'a symbolic link to a folder, not followed: give its real path in events_path' end as read_error"
+        ~ ' from (' ~ listing ~ ') as listed'
     ) -%}
     {%- set selected = event_files_to_read() -%}
     {%- if selected is not none -%}
@@ -82,49 +104,10 @@
             else 'source_file in (select unnest([' ~ quoted_paths(selected) ~ ']::varchar[]))' -%}
         {%- do run_query('update ' ~ schema ~ '.raw_event_files set is_read = ' ~ is_read) -%}
     {%- endif -%}
-
-    {%- set files = "'" ~ events_path ~ "'" if selected is none else '[' ~ quoted_paths(selected) ~ ']' -%}
-    {%- set line_view -%}
-        create or replace view {{ schema }}.raw_event_lines as
-        {% if files_found == 0 or (selected is not none and selected | length == 0) %}
-            select
-                cast(null as varchar) as source_file,
-                cast(null as varchar) as raw_line
-            where false
-        {% elif events_format == 'parquet' %}
-            -- the row's own columns only: not the file name, nor the Hive
-            -- partition columns that the data lake's folders add
-            select
-                filename as source_file,
-                cast(
-                    to_json(struct_pack(*columns(
-                        lambda column_name: column_name not in ('filename', 'datacenter', 'year', 'month', 'day', 'hour')
-                    ))) as varchar
-                ) as raw_line
-            from read_parquet(
-                {{ files }},
-                union_by_name = true,
-                filename = true
-            )
-        {% else %}
-            select
-                filename as source_file,
-                line as raw_line
-            from read_csv(
-                {{ files }},
-                columns = {'line': 'VARCHAR'},
-                delim = chr(31),
-                quote = '',
-                escape = '',
-                header = false,
-                auto_detect = false,
-                strict_mode = false,
-                max_line_size = 16777216,
-                filename = true
-            )
-        {% endif %}
-    {%- endset -%}
-    {%- do run_query(line_view) -%}
+    {%- set to_read = run_query(
+        'select source_file from ' ~ schema ~ '.raw_event_files where is_read and read_error is null order by 1'
+    ).columns[0].values() | list -%}
+    {%- do duckdb__read_event_lines(schema, to_read, events_format) -%}
     {{ return('') }}
 {% endmacro %}
 
@@ -141,7 +124,9 @@
     line, empty lines kept; gzip read by extension; or the Parquet files with
     the schemas of all files merged). File paths are written as DuckDB
     writes them: events_path's folder as given, then the path below it.
-    Spark lists no file of 0 bytes, so such a file has no row here.
+    Spark lists no file of 0 bytes, so such a file has no row here. A line
+    longer than var max_line_bytes gets `line_error` `line_too_long`, as on
+    DuckDB; a damaged gzip file fails the read (README, "Running on Spark").
 #}
 {% macro spark__create_event_source_views() %}
     {%- if not execute -%}
@@ -164,9 +149,9 @@
     {%- set listing = schema ~ '.raw_event_files__listing' -%}
     {%- set line_files = schema ~ '.raw_event_lines__files' -%}
     {%- set options -%}
-        path '{{ folder }}',
+        path {{ sql_string(folder) }},
         recursiveFileLookup '{{ location.recursive | lower }}'
-        {%- if location.file_pattern %}, pathGlobFilter '{{ location.file_pattern }}'{% endif %}
+        {%- if location.file_pattern %}, pathGlobFilter {{ sql_string(location.file_pattern) }}{% endif %}
     {%- endset -%}
 
     {%- do run_query('create schema if not exists ' ~ schema) -%}
@@ -174,6 +159,7 @@
     {%- do run_query('create table ' ~ listing ~ ' using binaryFile options (' ~ options ~ ')') -%}
     {%- set folder_uri = spark_table_location(listing) -%}
     {%- set files_found = run_query('select count(*) from ' ~ listing).columns[0].values()[0] -%}
+    {%- do guard_event_file_listing(files_found) -%}
 
     {%- set file_listing -%}
         with listed as (
@@ -200,7 +186,9 @@
             coalesce(
                 try_cast(concat(path_year, '-', lpad(path_month, 2, '0'), '-', lpad(path_day, 2, '0')) as date),
                 cast(file_modified_at as date)
-            ) as partition_date
+            ) as partition_date,
+            {{ event_file_version('source_file', 'file_size', 'file_modified_at') }} as file_version,
+            cast(null as string) as read_error
         from dated
     {%- endset -%}
 
@@ -218,7 +206,8 @@
         {%- set line_select -%}
             select
                 cast(null as string) as source_file,
-                cast(null as string) as raw_line
+                cast(null as string) as raw_line,
+                cast(null as string) as line_error
             where false
         {%- endset -%}
     {%- elif events_format == 'parquet' -%}
@@ -237,7 +226,8 @@
                 to_json(
                     struct({% for column in row_columns %}`{{ column }}`{{ ', ' if not loop.last }}{% endfor %}),
                     map('ignoreNullFields', 'false')
-                ) as raw_line
+                ) as raw_line,
+                cast(null as string) as line_error
             from {{ line_files }}
         {%- endset -%}
     {%- else -%}
@@ -245,7 +235,8 @@
         {%- set line_select -%}
             select
                 {{ spark_source_file_path(spark_decoded_uri('_metadata.file_path'), folder_uri, location.folder) }} as source_file,
-                value as raw_line
+                value as raw_line,
+                case when octet_length(value) > {{ var('max_line_bytes') | int }} then 'line_too_long' end as line_error
             from {{ line_files }}
         {%- endset -%}
     {%- endif -%}

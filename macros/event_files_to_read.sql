@@ -1,21 +1,20 @@
 {#
     The raw files this run reads, as a list of paths, or none for every file.
-    - No file log yet (first run), or a deliberate history rebuild
+    - No committed file log yet (first run), or a deliberate history rebuild
       (`--full-refresh` with var rebuild_history true): none, every file.
-    - Otherwise: files not in the log `int_source_files_loaded`, files whose
-      size or modification time changed since they were read, and files
+    - Otherwise: every listed file whose version (path, size, modification
+      time) the log `state_file_reads` has not committed, and every file
       whose partition date is within var lookback_days of the newest one.
-    Called once per dbt command, by `create_event_source_views` at the start,
-    after `raw_event_files` is published and before the log is updated, so
-    every model of a run sees the same selection.
+    The log is read as the source `growth_enrollments_state.state_file_reads`:
+    the state the previous runs committed. Called once per dbt command, by
+    `create_event_source_views` at the start, so every model of a run sees
+    the same selection.
 #}
 {% macro event_files_to_read() %}
     {%- if not execute or is_history_rebuild() -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set file_log = adapter.get_relation(
-        database=target.database, schema=target.schema, identifier='int_source_files_loaded'
-    ) -%}
+    {%- set file_log = load_relation(source('growth_enrollments_state', 'state_file_reads')) -%}
     {%- if file_log is none -%}
         {{ return(none) }}
     {%- endif -%}
@@ -23,40 +22,26 @@
         with
 
         files as (
-            select * from {{ target.schema }}.raw_event_files
+            select * from {{ source('growth_product_interaction', 'raw_event_files') }}
         ),
 
-        last_read as (
-            select
-                source_file,
-                file_size,
-                file_modified_at,
-                row_number() over (partition by source_file order by loaded_at desc) as read_rank
-            from {{ file_log }}
+        committed as (
+            select distinct source_file, file_version from {{ file_log }}
         ),
 
         newest as (
-            select max(partition_date) as partition_date from files
+            select max(partition_date) as partition_date from files where read_error is null
         )
 
         select files.source_file
         from files
         cross join newest
-        left join last_read
-            on files.source_file = last_read.source_file and last_read.read_rank = 1
+        left join committed
+            on files.source_file = committed.source_file and files.file_version = committed.file_version
         where
-            last_read.source_file is null
-            or last_read.file_size <> files.file_size
-            or last_read.file_modified_at <> files.file_modified_at
+            committed.source_file is null
             or files.partition_date >= {{ dbt.dateadd('day', -1 * var('lookback_days'), 'newest.partition_date') }}
         order by files.source_file
     {%- endset -%}
     {{ return(run_query(selection_query).columns[0].values() | list) }}
 {% endmacro %}
-
-{# A list of paths as SQL string literals, comma-separated. #}
-{% macro quoted_paths(paths) -%}
-    {%- for path in paths -%}
-        '{{ path | replace("'", "''") }}'{{ ', ' if not loop.last }}
-    {%- endfor -%}
-{%- endmacro %}

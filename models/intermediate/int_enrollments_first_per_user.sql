@@ -1,24 +1,11 @@
-{{ config(
-    incremental_strategy='append',
-    pre_hook="{% if is_incremental() %}delete from {{ this }} as units where {{ changed_enrollment_users('units') }}{% endif %}",
-) }}
 -- One row per unit (cohort, experiment, wiki, user_id), rule 7: its
 -- enrollment is its earliest event, ties broken by meta.id ascending (events
--- without one last, then by event key). Incremental runs recompute only the
--- users with an event loaded since the last refresh: the pre-hook deletes
--- their rows, the body rebuilds them from all their events.
+-- without one last, then by event key). Recomputed from the kept events on
+-- every run.
 with
 
 assignments as (
-    -- the alias is used by the incremental filter only (unused on a first run)
-    select * from {{ ref('int_event_assignments_unnested') }} as assignments  -- noqa: AL05
-    {% if is_incremental() %}
-        where {{ changed_enrollment_users('assignments') }}
-    {% endif %}
-),
-
-events as (
-    select * from {{ ref('int_events_deduplicated') }}
+    select * from {{ ref('int_event_assignments_unnested') }}
 ),
 
 first_enrollment as (
@@ -37,12 +24,11 @@ first_enrollment as (
     group by cohort, experiment, wiki, user_id
 ),
 
-stamped as (
+flagged as (
     select
         *,
-        variant_count > 1 as is_multi_variant,
-        (select max(events.loaded_at) from events) as events_loaded_at
+        variant_count > 1 as is_multi_variant
     from first_enrollment
 )
 
-select * from stamped
+select * from flagged

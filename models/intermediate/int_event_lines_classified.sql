@@ -33,6 +33,7 @@ resolved as (
     select
         domain_parts.source_file,
         domain_parts.raw_line,
+        domain_parts.line_error,
         domain_parts.is_json_object,
         nullif(domain_parts.meta_id, '') as meta_id,
         domain_parts.meta_domain,
@@ -65,7 +66,8 @@ classified as (
     select
         *,
         case
-            when not is_json_object then 'malformed_json'
+            when line_error = 'line_too_long' then 'line_too_long'
+            when line_error is not null or not is_json_object then 'malformed_json'
             when meta_domain = 'canary' then 'canary'
             when coalesce(action <> 'experiment_enrollment', true) then 'not_enrollment_action'
             when coalesce(action_source not in ('LocalUserCreatedHook', 'BeforePageDisplayHook'), true)
@@ -88,7 +90,11 @@ hashed as (
 final as (
     select
         source_file,
-        case when rejection_reason is not null then raw_line end as raw_line,
+        case
+            -- the start of an over-long line is enough to find it
+            when rejection_reason = 'line_too_long' then substring(raw_line, 1, 10000)
+            when rejection_reason is not null then raw_line
+        end as raw_line,
         raw_line_md5,
         meta_id,
         user_id,

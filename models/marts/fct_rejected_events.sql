@@ -1,49 +1,29 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    full_refresh=is_history_rebuild(),
-    on_schema_change='fail',
-) }}
--- Every raw line that was not accepted, with the first rule it broke. Kept
--- for ever: a re-read file adds only the lines not recorded yet.
+-- Every raw line that was not accepted, with the first rule it broke: the
+-- rejected lines stored for each file as last read (a file read again
+-- replaces its earlier lines; files deleted since keep theirs).
 with
 
-event_lines as (
-    select * from {{ ref('int_event_lines_classified') }}
-    where rejection_reason is not null
+rejected_lines as (
+    select * from {{ ref('state_rejected_lines') }}
 ),
 
-numbered as (
-    -- identical lines of one file are told apart by their occurrence
+files_read_last as (
+    select * from {{ ref('int_event_files_read_last') }}
+),
+
+counted as (
     select
-        source_file,
-        raw_line,
-        rejection_reason as reason,
-        meta_id,
-        cast(row_number() over (
-            partition by source_file, raw_line
-            order by source_file
-        ) as bigint) as line_occurrence
-    from event_lines
-),
-
-identified as (
-    select
-        md5(source_file || chr(10) || raw_line || chr(10) || cast(line_occurrence as {{ dbt.type_string() }}))
-            as rejected_line_id,
-        reason,
-        source_file,
-        line_occurrence,
-        meta_id,
-        raw_line
-    from numbered
-),
-
-new_rejections as (
-    select * from identified
-    {% if is_incremental() %}
-        where rejected_line_id not in (select recorded.rejected_line_id from {{ this }} as recorded)
-    {% endif %}
+        rejected_lines.rejected_line_id,
+        rejected_lines.reason,
+        rejected_lines.source_file,
+        rejected_lines.line_occurrence,
+        rejected_lines.meta_id,
+        rejected_lines.raw_line
+    from rejected_lines
+    inner join files_read_last
+        on
+            rejected_lines.source_file = files_read_last.source_file
+            and rejected_lines.file_version = files_read_last.file_version
 )
 
-select * from new_rejections
+select * from counted

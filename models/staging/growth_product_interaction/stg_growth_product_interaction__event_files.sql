@@ -1,5 +1,6 @@
 -- One row per raw event file matched by events_path, as listed at the start
--- of this dbt command: the only reader of the source raw_event_files.
+-- of this dbt command (and per folder reached through a symbolic link, which
+-- is not read): the only reader of the source raw_event_files.
 with
 
 raw_event_files as (
@@ -12,7 +13,9 @@ final as (
         file_size,
         file_modified_at,
         partition_date,
-        is_read
+        file_version,
+        is_read,
+        read_error
     from raw_event_files
 )
 

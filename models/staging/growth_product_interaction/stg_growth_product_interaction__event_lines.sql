@@ -11,6 +11,7 @@ parsed as (
     select
         source_file,
         coalesce(raw_line, '') as raw_line,
+        line_error,
         {{ parse_event_json("coalesce(raw_line, '')") }} as parsed_event
     from raw_event_lines
 ),
@@ -19,6 +20,7 @@ flattened as (
     select
         source_file,
         raw_line,
+        line_error,
         parsed_event is not null as is_json_object,
         parsed_event.meta.id as meta_id,
         parsed_event.meta.domain as meta_domain,

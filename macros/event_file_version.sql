@@ -1,0 +1,21 @@
+{#
+    The version of a raw file as it was read: a key of its path, size and
+    modification time (microseconds). A file whose size or modification time
+    changes is a new version, read again; what the old version contributed
+    is replaced (models/state/).
+#}
+{% macro event_file_version(path, size, modified_at) %}
+    md5(concat(
+        {{ path }}, '|',
+        cast({{ size }} as {{ dbt.type_string() }}), '|',
+        cast({{ epoch_microseconds(modified_at) }} as {{ dbt.type_string() }})
+    ))
+{% endmacro %}
+
+{% macro epoch_microseconds(timestamp) %}
+    {{ return(adapter.dispatch('epoch_microseconds', 'growth_enrollments')(timestamp)) }}
+{% endmacro %}
+
+{% macro default__epoch_microseconds(timestamp) %}epoch_us({{ timestamp }}){% endmacro %}
+
+{% macro spark__epoch_microseconds(timestamp) %}unix_micros({{ timestamp }}){% endmacro %}
