@@ -372,10 +372,11 @@ def builds(spark_workspace: dict) -> dict:
     timed("spark incremental build", spark, "build", *MODELS_ONLY)
     result["incremental"] = marts(full_duckdb, spark)
     result["incremental_output"] = spark.last_run.stdout
-    file_log_columns, file_log_rows = spark.table_columns_and_rows("int_source_files_loaded")
+    file_log_columns, file_log_rows = spark.table_columns_and_rows("state_file_reads")
     result["file_log_loads"] = {row[file_log_columns.index("loaded_at")] for row in file_log_rows}
-    events_folder = spark_dir / "warehouse" / f"{SPARK_SCHEMA}.db" / "int_events_deduplicated"
-    result["event_partitions"] = sorted(path.name for path in events_folder.glob("enrollment_date=*"))
+    result["file_versions"] = {row[file_log_columns.index("file_version")] for row in file_log_rows}
+    copies_folder = spark_dir / "warehouse" / f"{SPARK_SCHEMA}.db" / "state_event_copies"
+    result["copy_partitions"] = sorted(path.name for path in copies_folder.glob("file_version=*"))
 
     # 3. the same events as Parquet: the models only
     parquet = root / "parquet"
@@ -414,13 +415,12 @@ def test_parquet_input_is_identical(builds: dict, mart: str):
     assert_same_table(mart, *builds["parquet"][mart])
 
 
-def test_second_spark_run_was_incremental(builds: dict, spark_workspace: dict):
-    """The file log was appended to, and the kept events are Parquet partitions by enrollment date."""
+def test_second_spark_run_was_incremental(builds: dict):
+    """The file log holds both runs' reads, and the stored copies are Parquet partitions by file version."""
     assert "Completed successfully" in builds["incremental_output"]
     assert len(builds["file_log_loads"]) == 2
-    cfg = spark_workspace["cfg"]
-    assert builds["event_partitions"][0] == f"enrollment_date={cfg.start.isoformat()}"
-    assert len(builds["event_partitions"]) >= DAYS
+    partitions = {name.removeprefix("file_version=") for name in builds["copy_partitions"]}
+    assert partitions and partitions <= builds["file_versions"]
 
 
 def test_edge_lines_get_the_rules_outcome_on_spark(builds: dict, spark_workspace: dict):
