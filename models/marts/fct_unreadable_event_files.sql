@@ -14,8 +14,7 @@ unreadable as (
         file_size,
         file_modified_at,
         cast(raw_lines as bigint) as lines_read,
-        read_error,
-        loaded_at as read_at
+        read_error
     from files_read_last
     where read_error is not null
 )
