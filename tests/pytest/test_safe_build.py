@@ -159,12 +159,15 @@ def backup_of(published: Path) -> Path:
     return published.parent / f".{published.name}.previous" / published.name
 
 
-def wait_for(condition, what: str, timeout: float = 300):
+def wait_for(condition, what: str, wrapper: tuple | None = None, timeout: float = 300):
+    """Poll `condition` until it is true; fail at once if the (process, log) wrapper has exited."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = condition()
         if value:
             return value
+        if wrapper is not None and wrapper[0].poll() is not None:
+            raise AssertionError(f"the wrapper exited {wrapper[0].returncode} before {what}:\n{wrapper[1].read_text()}")
         time.sleep(0.05)
     raise AssertionError(f"timed out waiting for {what}")
 
@@ -223,7 +226,7 @@ needs_proc = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="re
 # FAKE_DBT_SQL on $DUCKDB_PATH and exits 0; `hang` starts a child that
 # ignores SIGTERM, SIGINT and SIGHUP, writes "<own pid> <child pid>" to
 # FAKE_DBT_PIDS and sleeps; `stubborn` is `hang` ignoring the signals itself.
-FAKE_DBT = """
+FAKE_DBT = r"""
 import os, signal, subprocess, sys, time
 import duckdb
 
@@ -453,6 +456,7 @@ def test_a_signal_stops_dbt_and_leaves_the_published_file(built_database: BuiltD
         dbt = wait_for(
             lambda: (staging / published.name).exists() and (work_dir / "logs" / "dbt.log").exists() and children(wrapper.pid),
             "dbt to run",
+            (wrapper, log),
         )[0]
         assert "dbt" in Path(f"/proc/{dbt}/cmdline").read_text(), "the wrapper's child is dbt"
         assert os.getpgid(dbt) == dbt != os.getpgid(wrapper.pid), "dbt leads its own process group"
@@ -478,7 +482,7 @@ def test_a_dbt_ignoring_the_signal_is_killed_with_its_group(built_database: Buil
     environment = fake_dbt("stubborn")
     wrapper, log = start_wrapper(published, tmp_path / "dbt", built_database.events_path, env=environment)
     try:
-        leader, child = wait_for(lambda: fake_dbt_pids(environment), "the stand-in dbt to start")
+        leader, child = wait_for(lambda: fake_dbt_pids(environment), "the stand-in dbt to start", (wrapper, log))
         assert sorted(group_members(leader)) == sorted([leader, child])
         wrapper.send_signal(signal.SIGTERM)
         returncode = wrapper.wait(timeout=120)
@@ -501,10 +505,12 @@ def test_after_sigkill_the_next_build_waits_for_the_orphan_then_cleans_up(
     published = built_database.publish_copy(tmp_path / "bi" / "growth_enrollments.duckdb")
     digest, inode = file_digest(published), published.stat().st_ino
     environment = fake_dbt("hang")
-    killed, _ = start_wrapper(published, tmp_path / "dbt-killed", built_database.events_path, env=environment)
+    killed, killed_log = start_wrapper(published, tmp_path / "dbt-killed", built_database.events_path, env=environment)
     orphan_group = None
     try:
-        orphan_group, _child = wait_for(lambda: fake_dbt_pids(environment), "the stand-in dbt to start")
+        orphan_group, _child = wait_for(
+            lambda: fake_dbt_pids(environment), "the stand-in dbt to start", (killed, killed_log)
+        )
         stale = staging_folder(published, killed.pid)
         assert (stale / published.name).exists()
         killed.send_signal(signal.SIGKILL)
@@ -514,7 +520,9 @@ def test_after_sigkill_the_next_build_waits_for_the_orphan_then_cleans_up(
         # the orphan still holds the lock: the next build waits and names it
         build, log = start_wrapper(published, tmp_path / "dbt", built_database.events_path, *ONLY_MODELS)
         try:
-            waiting = wait_for(lambda: re.search(r"kill -TERM -- -(\d+)", log.read_text()), "the build to wait")
+            waiting = wait_for(
+                lambda: re.search(r"kill -TERM -- -(\d+)", log.read_text()), "the build to wait", (build, log)
+            )
             assert int(waiting.group(1)) == orphan_group, log.read_text()
             assert build.poll() is None and not staging_folder(published, build.pid).exists()
             # the operator stops the group the message names
