@@ -3,8 +3,8 @@
     - No committed file log yet (first run), or a deliberate history rebuild
       (`--full-refresh` with var rebuild_history true): none, every file.
     - Otherwise: every listed file whose version (path, size, modification
-      time) the log `state_file_reads` has not committed, and every file
-      whose partition date is within var lookback_days of the newest one.
+      time) the log `state_file_reads` has not committed, and every file of
+      the newest var lookback_days partition dates (0 by default: none).
     The log is read as the source `growth_enrollments_state.state_file_reads`:
     the state the previous runs committed. Called once per dbt command, by
     `create_event_source_views` at the start, so every model of a run sees
@@ -40,7 +40,7 @@
             on files.source_file = committed.source_file and files.file_version = committed.file_version
         where
             committed.source_file is null
-            or files.partition_date >= {{ dbt.dateadd('day', -1 * var('lookback_days'), 'newest.partition_date') }}
+            or files.partition_date > {{ dbt.dateadd('day', -1 * var('lookback_days'), 'newest.partition_date') }}
         order by files.source_file
     {%- endset -%}
     {{ return(run_query(selection_query).columns[0].values() | list) }}

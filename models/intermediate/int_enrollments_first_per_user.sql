@@ -1,11 +1,28 @@
+{%- set watermark = recomputed_watermark() -%}
+{{ config(
+    materialized=('table' if target.type == 'spark' else 'incremental'),
+    incremental_strategy='append',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} as units where exists ("
+        ~ "select 1 from ({{ users_changed_since(recomputed_watermark()) }}) as changed "
+        ~ "where changed.wiki = units.wiki and changed.user_id = units.user_id){% endif %}",
+) }}
 -- One row per unit (cohort, experiment, wiki, user_id), rule 7: its
 -- enrollment is its earliest event, ties broken by meta.id ascending (events
--- without one last, then by event key). Recomputed from the kept events on
--- every run.
+-- without one last, then by event key). Incremental on DuckDB: a run
+-- recomputes the users with a copy of an event changed since its last run
+-- (macro recomputed_watermark), after its pre-hook deleted their units.
+-- depends_on: {{ ref('state_event_copies') }}, {{ ref('int_event_files_read_last') }}
 with
 
 assignments as (
-    select * from {{ ref('int_event_assignments_unnested') }}
+    select * from {{ ref('int_event_assignments_unnested') }} as assignments  -- noqa: AL05
+    {% if is_incremental() %}
+        where exists (
+            select 1
+            from ({{ users_changed_since(watermark) }}) as changed
+            where changed.wiki = assignments.wiki and changed.user_id = assignments.user_id
+        )
+    {% endif %}
 ),
 
 first_enrollment as (
@@ -27,7 +44,8 @@ first_enrollment as (
 flagged as (
     select
         *,
-        variant_count > 1 as is_multi_variant
+        variant_count > 1 as is_multi_variant,
+        {{ run_started_timestamp() }} as computed_at
     from first_enrollment
 )
 

@@ -1,8 +1,17 @@
+{%- set watermark = recomputed_watermark() -%}
+{{ config(
+    materialized=('table' if target.type == 'spark' else 'incremental'),
+    incremental_strategy='append',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where event_key in ("
+        ~ "{{ events_changed_since(recomputed_watermark()) }}){% endif %}",
+) }}
 -- The distinct accepted events (rule 5), from the stored copies of the file
 -- versions that count: one row per distinct text of an event (identical
 -- copies collapse to the first file path); `is_kept` marks the copy that
 -- counts: the earliest by enrollment time, then by the md5 of its text,
--- then by file path. Recomputed from the stored history on every run.
+-- then by file path. Incremental on DuckDB: a run recomputes the events
+-- with a copy in a file committed since its last run (macro
+-- recomputed_watermark), after its pre-hook deleted them.
 with
 
 -- read twice below: each reader scans the stored copies again (inline_cte)
@@ -13,6 +22,9 @@ copies as {{ inline_cte() }} (
         on
             event_copies.source_file = files_read_last.source_file
             and event_copies.file_version = files_read_last.file_version
+    {% if is_incremental() %}
+        where event_copies.event_key in ({{ events_changed_since(watermark) }})
+    {% endif %}
 ),
 
 multi_copy_keys as (
@@ -81,9 +93,14 @@ ranked_copies as (
 ),
 
 deduplicated as (
-    select * from single_copies
-    union all
-    select * from ranked_copies
+    select
+        *,
+        {{ run_started_timestamp() }} as computed_at
+    from (
+        select * from single_copies
+        union all
+        select * from ranked_copies
+    ) as copies
 )
 
 select * from deduplicated

@@ -1,7 +1,7 @@
 """Incremental builds and retention.
 
 A generated data set arrives in batches of days; after each batch a plain
-`dbt build` processes only what is new (plus the lookback). The result must
+`dbt build` processes only what is new. The result must
 equal, model for model and row for row, one full build from all the files.
 Then the oldest files are deleted, as the data lake's 90-day retention
 does, and further incremental runs must keep every earlier record.
@@ -132,8 +132,8 @@ def test_incremental_batches_equal_a_full_build_and_survive_retention(batches, t
     build_models(full_four)
     assert_same_models(after_four, snapshot(full_four))
 
-    # the incremental runs read only new files and the lookback window: the
-    # first batch's files were read (and committed) by the first run only
+    # the incremental runs read only new files: the first batch's files were
+    # read (and committed) by the first run only
     reads = dict(incremental.query("select source_file, max(loaded_at) from state_file_reads group by 1"))
     assert len(reads) == len(list(landing.rglob("*.*json*")))
     first_batch = {str(landing / path.relative_to(source_root)) for path in batches[0]}

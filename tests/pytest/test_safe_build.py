@@ -220,6 +220,16 @@ def lock_is_free(published: Path) -> bool:
         return True
 
 
+@pytest.fixture
+def process_groups():
+    """A list for the process groups a test's wrappers start: any still running at the end are killed."""
+    groups: list[int] = []
+    yield groups
+    for group in groups:
+        if group_members(group):
+            os.killpg(group, signal.SIGKILL)
+
+
 needs_proc = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads processes from Linux /proc")
 
 # A stand-in for dbt (GROWTH_DBT_EXECUTABLE). FAKE_DBT_MODE=sql runs
@@ -250,10 +260,9 @@ time.sleep(3600)
 """
 
 
-@pytest.fixture
-def fake_dbt(tmp_path: Path):
-    """fake_dbt(mode, sql=None) -> the environment that makes the wrapper run the stand-in dbt."""
-    executable = tmp_path / "fake-dbt"
+def fake_dbt_factory(directory: Path):
+    """Install the stand-in dbt in `directory`; returns environment(mode, sql=None) for the wrapper."""
+    executable = directory / "fake-dbt"
     executable.write_text(f"#!{sys.executable}\n{FAKE_DBT}")
     executable.chmod(0o755)
 
@@ -262,10 +271,16 @@ def fake_dbt(tmp_path: Path):
             "GROWTH_DBT_EXECUTABLE": str(executable),
             "FAKE_DBT_MODE": mode,
             "FAKE_DBT_SQL": sql or "",
-            "FAKE_DBT_PIDS": str(tmp_path / f"fake-dbt-{mode}.pids"),
+            "FAKE_DBT_PIDS": str(directory / f"fake-dbt-{mode}.pids"),
         }
 
     return environment
+
+
+@pytest.fixture
+def fake_dbt(tmp_path: Path):
+    """fake_dbt(mode, sql=None) -> the environment that makes the wrapper run the stand-in dbt."""
+    return fake_dbt_factory(tmp_path)
 
 
 def fake_dbt_pids(environment: dict[str, str]) -> tuple[int, int] | None:
@@ -445,7 +460,9 @@ def test_a_failed_build_leaves_the_published_file(built_database: BuiltDatabase,
 
 @needs_proc
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_a_signal_stops_dbt_and_leaves_the_published_file(built_database: BuiltDatabase, tmp_path: Path, signum):
+def test_a_signal_stops_dbt_and_leaves_the_published_file(
+    built_database: BuiltDatabase, tmp_path: Path, process_groups: list[int], signum
+):
     published = built_database.publish_copy(tmp_path / "bi" / "growth_enrollments.duckdb")
     digest = file_digest(published)
     work_dir = tmp_path / "dbt"
@@ -458,6 +475,7 @@ def test_a_signal_stops_dbt_and_leaves_the_published_file(built_database: BuiltD
             "dbt to run",
             (wrapper, log),
         )[0]
+        process_groups.append(dbt)
         assert "dbt" in Path(f"/proc/{dbt}/cmdline").read_text(), "the wrapper's child is dbt"
         assert os.getpgid(dbt) == dbt != os.getpgid(wrapper.pid), "dbt leads its own process group"
         wrapper.send_signal(signum)
@@ -476,13 +494,16 @@ def test_a_signal_stops_dbt_and_leaves_the_published_file(built_database: BuiltD
 
 
 @needs_proc
-def test_a_dbt_ignoring_the_signal_is_killed_with_its_group(built_database: BuiltDatabase, tmp_path: Path, fake_dbt):
+def test_a_dbt_ignoring_the_signal_is_killed_with_its_group(
+    built_database: BuiltDatabase, tmp_path: Path, fake_dbt, process_groups: list[int]
+):
     published = built_database.publish_copy(tmp_path / "bi" / "growth_enrollments.duckdb")
     digest = file_digest(published)
     environment = fake_dbt("stubborn")
     wrapper, log = start_wrapper(published, tmp_path / "dbt", built_database.events_path, env=environment)
     try:
         leader, child = wait_for(lambda: fake_dbt_pids(environment), "the stand-in dbt to start", (wrapper, log))
+        process_groups.append(leader)
         assert sorted(group_members(leader)) == sorted([leader, child])
         wrapper.send_signal(signal.SIGTERM)
         returncode = wrapper.wait(timeout=120)
@@ -500,17 +521,17 @@ def test_a_dbt_ignoring_the_signal_is_killed_with_its_group(built_database: Buil
 
 @needs_proc
 def test_after_sigkill_the_next_build_waits_for_the_orphan_then_cleans_up(
-    built_database: BuiltDatabase, tmp_path: Path, fake_dbt
+    built_database: BuiltDatabase, tmp_path: Path, fake_dbt, process_groups: list[int]
 ):
     published = built_database.publish_copy(tmp_path / "bi" / "growth_enrollments.duckdb")
     digest, inode = file_digest(published), published.stat().st_ino
     environment = fake_dbt("hang")
     killed, killed_log = start_wrapper(published, tmp_path / "dbt-killed", built_database.events_path, env=environment)
-    orphan_group = None
     try:
         orphan_group, _child = wait_for(
             lambda: fake_dbt_pids(environment), "the stand-in dbt to start", (killed, killed_log)
         )
+        process_groups.append(orphan_group)
         stale = staging_folder(published, killed.pid)
         assert (stale / published.name).exists()
         killed.send_signal(signal.SIGKILL)
@@ -533,8 +554,8 @@ def test_after_sigkill_the_next_build_waits_for_the_orphan_then_cleans_up(
             if build.poll() is None:
                 build.kill()
     finally:
-        if orphan_group is not None and group_members(orphan_group):
-            os.killpg(orphan_group, signal.SIGKILL)
+        if killed.poll() is None:
+            killed.kill()
     output = log.read_text()
     assert returncode == 0, output
     assert f"Removed {stale}" in output
