@@ -4,9 +4,13 @@
     - `column_names`: columns that are never null;
     - `required_when`: {column: condition} for columns that must be set only
       where the SQL condition holds (e.g. a count that may be suppressed:
-      `enrolled_users: not enrolled_users_is_suppressed`).
+      `enrolled_users: not enrolled_users_is_suppressed`);
+    - `scope_column`: only the rows written since the last checked build
+      (macro rows_to_check).
 #}
-{% test not_null_columns(model, column_names=[], required_when={}) %}
+{% test not_null_columns(model, column_names=[], required_when={}, scope_column=none) %}
+
+{%- set scope = rows_to_check(scope_column) -%}
 
 {%- set checks = [] -%}
 {%- for column_name in column_names -%}
@@ -32,6 +36,7 @@ null_counts as (
         ) as null_rows_{{ loop.index }}{{ ',' if not loop.last }}
         {%- endfor %}
     from {{ model }}
+    {% if scope %}where {{ scope }}{% endif %}
 )
 
 {% for check in checks -%}

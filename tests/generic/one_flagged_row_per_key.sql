@@ -1,17 +1,30 @@
 {#
     Fails for every value of `key_columns` that has not exactly one row
     where the boolean column `flag` is true, with its row count and how many
-    are flagged: e.g. every event has exactly one copy that counts.
+    are flagged: e.g. every event has exactly one copy that counts. With
+    `scope_column`, only the keys with a row written since the last checked
+    build (macro rows_to_check).
 #}
-{% test one_flagged_row_per_key(model, key_columns, flag) %}
+{% test one_flagged_row_per_key(model, key_columns, flag, scope_column=none) %}
 
 {%- set columns = key_columns | join(', ') -%}
+{%- set scope = rows_to_check(scope_column) -%}
 
 select
     {{ columns }},
     count(*) as row_count,
     sum(case when {{ flag }} then 1 else 0 end) as flagged_rows
-from {{ model }}
+from {{ model }} as tested
+{% if scope -%}
+    where exists (
+        select 1
+        from {{ model }} as recent
+        where {{ scope }}
+            {%- for column in key_columns %}
+            and recent.{{ column }} = tested.{{ column }}
+            {%- endfor %}
+    )
+{% endif -%}
 group by {{ columns }}
 having sum(case when {{ flag }} then 1 else 0 end) <> 1
 

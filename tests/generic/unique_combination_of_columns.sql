@@ -1,15 +1,28 @@
 {#
     Fails for every combination of `combination_of_columns` that occurs on
     more than one row: the grain test of a model keyed by several columns.
+    With `scope_column`, only the keys of rows written since the last
+    checked build (macro rows_to_check): a repeated key always has a new row.
 #}
-{% test unique_combination_of_columns(model, combination_of_columns) %}
+{% test unique_combination_of_columns(model, combination_of_columns, scope_column=none) %}
 
 {%- set columns = combination_of_columns | join(', ') -%}
+{%- set scope = rows_to_check(scope_column) -%}
 
 select
     {{ columns }},
     count(*) as row_count
-from {{ model }}
+from {{ model }} as tested
+{% if scope -%}
+    where exists (
+        select 1
+        from {{ model }} as recent
+        where {{ scope }}
+            {%- for column in combination_of_columns %}
+            and recent.{{ column }} = tested.{{ column }}
+            {%- endfor %}
+    )
+{% endif -%}
 group by {{ columns }}
 having count(*) > 1
 
