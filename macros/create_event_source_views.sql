@@ -18,14 +18,14 @@
 {% endmacro %}
 
 {#
-    DuckDB. The lines of the chosen files are read into the table
-    `raw_event_lines` in one native pass (`duckdb__read_event_lines`), and
-    lines the reader cannot take (bytes that are not UTF-8, a line longer
-    than var max_line_bytes) are kept there with their `line_error`. When
-    the pass fails as a whole (a damaged or fake gzip file, a file that
-    vanished), each file is read on its own and what fails is recorded in
-    `read_error` of `raw_event_files` with the readable lines of a damaged
-    gzip file kept: one bad file never stops the build.
+    DuckDB. The listing is a table (the folders are walked once per
+    command); the lines of the chosen files are a view
+    (`duckdb__read_event_lines`), to which the lines the reader cannot take
+    as text (bytes that are not UTF-8, a line longer than var
+    max_line_bytes) are added with their `line_error`. A file that cannot
+    be read whole (a damaged or fake gzip file, a file that vanished) gets
+    its error in `read_error` of `raw_event_files`, and the readable lines
+    of a damaged gzip file are kept: one bad file never stops the build.
 #}
 {% macro duckdb__create_event_source_views() %}
     {%- if not execute -%}

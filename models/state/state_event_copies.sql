@@ -17,48 +17,28 @@ accepted_lines as (
     where rejection_reason is null
 ),
 
-numbered as (
+copies as (
+    -- identical lines of one file are one row, with their number (the same
+    -- text has the same fields: any value of a group is its value)
     select
-        files_read.file_version,
         accepted_lines.source_file,
         -- rule 5: one event per meta.id; lines without one are keyed by content
-        coalesce(accepted_lines.meta_id, accepted_lines.raw_line_md5) as event_key,
+        {{ dbt.any_value('coalesce(accepted_lines.meta_id, accepted_lines.raw_line_md5)') }} as event_key,
         accepted_lines.raw_line_md5,
-        accepted_lines.meta_id,
-        accepted_lines.cohort,
-        accepted_lines.wiki,
-        accepted_lines.user_id,
-        accepted_lines.enrolled_at,
-        cast(accepted_lines.enrolled_at as date) as enrollment_date,
-        accepted_lines.assignments,
-        count(*) over (partition by accepted_lines.source_file, accepted_lines.raw_line_md5) as line_count,
-        row_number() over (
-            partition by accepted_lines.source_file, accepted_lines.raw_line_md5
-            order by accepted_lines.source_file
-        ) as text_rank
+        {{ dbt.any_value('accepted_lines.meta_id') }} as meta_id,
+        {{ dbt.any_value('accepted_lines.cohort') }} as cohort,
+        {{ dbt.any_value('accepted_lines.wiki') }} as wiki,
+        {{ dbt.any_value('accepted_lines.user_id') }} as user_id,
+        {{ dbt.any_value('accepted_lines.enrolled_at') }} as enrolled_at,
+        cast({{ dbt.any_value('accepted_lines.enrolled_at') }} as date) as enrollment_date,
+        {{ dbt.any_value('accepted_lines.assignments') }} as assignments,
+        cast(count(*) as bigint) as line_count,
+        {{ run_started_timestamp() }} as loaded_at,
+        files_read.file_version
     from accepted_lines
     inner join files_read
         on accepted_lines.source_file = files_read.source_file
-),
-
-copies as (
-    -- identical lines of one file are one row, with their number
-    select
-        source_file,
-        event_key,
-        raw_line_md5,
-        meta_id,
-        cohort,
-        wiki,
-        user_id,
-        enrolled_at,
-        enrollment_date,
-        assignments,
-        cast(line_count as bigint) as line_count,
-        {{ run_started_timestamp() }} as loaded_at,
-        file_version
-    from numbered
-    where text_rank = 1
+    group by accepted_lines.source_file, files_read.file_version, accepted_lines.raw_line_md5
 )
 
 select * from copies

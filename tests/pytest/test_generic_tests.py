@@ -26,9 +26,9 @@ def damaged_copy(sample_project: DbtProject, tmp_path: Path) -> DbtProject:
     return DbtProject(copy, dbt_vars=sample_project.vars, work_dir=tmp_path / "dbt")
 
 
-def run_test(project: DbtProject, test_selector: str) -> tuple[int, list[tuple]]:
+def run_test(project: DbtProject, test_selector: str, dbt_vars: dict | None = None) -> tuple[int, list[tuple]]:
     """Runs the selected test; returns dbt's exit code and the failing rows it stored."""
-    completed = project.run("test", "--select", test_selector, "--store-failures", check=False)
+    completed = project.run("test", "--select", test_selector, "--store-failures", dbt_vars=dbt_vars, check=False)
     tables = [
         name
         for (name,) in project.query(
@@ -81,7 +81,8 @@ def test_unique_combination_of_columns_reports_each_repeated_key(damaged_copy: D
 def test_one_flagged_row_per_key_reports_events_with_none_or_two_kept(damaged_copy: DbtProject):
     events = "int_events_deduplicated"
     selector = f"{events},test_name:one_flagged_row_per_key"
-    returncode, failures = run_test(damaged_copy, selector)
+    every_row = {"check_all_history": True}  # the damage is not stamped as new: the full check
+    returncode, failures = run_test(damaged_copy, selector, every_row)
     assert returncode == 0 and failures == []
 
     # one event loses its kept copy; another gains a second, different text that also counts
@@ -96,6 +97,33 @@ def test_one_flagged_row_per_key_reports_events_with_none_or_two_kept(damaged_co
         f"insert into main.{events} select * replace ('another text' as raw_line_md5) "
         f"from main.{events} where event_key = '{second}' and is_kept",
     )
-    returncode, failures = run_test(damaged_copy, selector)
+    returncode, failures = run_test(damaged_copy, selector, every_row)
     assert returncode == 1
     assert sorted(failures) == sorted([(first, first_rows, 0), (second, second_rows + 1, 2)])
+
+
+def test_scoped_tests_check_what_was_written_since_the_last_green_build(damaged_copy: DbtProject):
+    """A history-sized table's tests check the rows stamped after the last green
+    build (and every key those rows share); the full check, every row."""
+    events = "int_events_deduplicated"
+    selector = f"{events},test_name:unique_combination_of_columns"
+    (checked_through,) = damaged_copy.query("select max(checked_through) from main.state_checked_builds")[0]
+    assert checked_through is not None  # the sample build was green
+
+    # an old row repeated with its old stamp: outside the daily scope, caught by the full check
+    write(damaged_copy, f"insert into main.{events} select * from main.{events} order by event_key limit 1")
+    (old_key,) = damaged_copy.query(f"select event_key, raw_line_md5 from main.{events} order by event_key limit 1")
+    assert run_test(damaged_copy, selector) == (0, [])
+    assert run_test(damaged_copy, selector, {"check_all_history": True}) == (1, [(*old_key, 2)])
+
+    # a row written after the last green build (a failed run, say) that repeats an old key
+    write(
+        damaged_copy,
+        f"insert into main.{events} select * replace (computed_at + interval 1 day as computed_at) "
+        f"from main.{events} order by event_key desc limit 1",
+    )
+    (new_key,) = damaged_copy.query(
+        f"select event_key, raw_line_md5 from main.{events} order by event_key desc limit 1"
+    )
+    returncode, failures = run_test(damaged_copy, selector)
+    assert returncode == 1 and failures == [(*new_key, 2)]
