@@ -1,27 +1,33 @@
-"""Benchmark of the dbt build against a floor and a notebook baseline.
+"""Benchmark of the dbt build against a floor and a notebook baseline, at two
+sizes of history.
 
-Generates events (default 2 million lines over 30 days, with the generator's
-realistic duplicates, repeats and bad lines), then measures in one run:
+For each size (default 2 million and 10 million raw lines over 30 days, with
+the generator's realistic duplicates, repeats and bad lines) it measures in
+one run:
 
 1. full:        the scheduled build (`dbt build --exclude-resource-type
                 unit_test`: every model and data test) on a new DuckDB file;
 2. floor:       one hand-written DuckDB query computing the two variant-count
                 marts straight from the files with a typed read_json;
-3. python:      the plain-Python baseline (json + dictionaries);
-4. incremental: the same build again after one more day of data arrives;
+3. python:      the plain-Python baseline (json + dictionaries), at the
+                smaller size only;
+4. incremental: the same build again after one more day arrives: the same
+                day at both sizes (the smaller size's daily volume), so that
+                the two incremental times differ only by the history kept;
 5. dbt_startup: `dbt run` of one trivial view, the fixed cost of any dbt
                 command (start, project load, hooks, artifacts).
 
 The project is parsed once first (`dbt parse`, not timed), as a scheduled
-run finds it. Each step runs in its own process, --repeats times (default
-3; full, floor and python take turns, and each incremental run starts from
-a copy of the same database). The median wall time and the highest peak
-resident memory are reported, with the ratios of the medians full/floor,
-incremental/full and python/full, and dbt_startup over incremental and over
-full (the lowest incremental/full any dbt command could reach). Results go
-to benchmarks/results.json and results.md.
+run finds it. Each step runs in its own process, --repeats times at the
+smaller size and --large-repeats times at the larger (full, floor and python
+take turns; each incremental run starts from a copy of the same database).
+The median wall time and the highest peak resident memory are reported,
+with the ratios of the medians: full/floor and incremental/full at each
+size, the larger size's incremental over the smaller's, python/full and
+dbt_startup/full. Results go to benchmarks/results.json and results.md.
 
-Usage: python benchmarks/run_benchmark.py [--events N] [--repeats N] [--work-dir DIR]
+Usage: python benchmarks/run_benchmark.py [--events N] [--large-events N (0: skip)]
+                                          [--repeats N] [--large-repeats N] [--work-dir DIR]
 """
 
 from __future__ import annotations
@@ -86,12 +92,94 @@ def machine() -> dict:
     }
 
 
+TARGETS = {  # README, "Benchmark"
+    "full_over_floor": 1.5,
+    "incremental_over_full_large": 0.2,
+    "incremental_large_over_small": 1.3,
+}
+
+
+class Size:
+    """One size of history: its events, database and dbt environment."""
+
+    def __init__(self, name: str, events: int, work_dir: Path, python: str):
+        self.name = name
+        self.events = events
+        self.folder = work_dir / name
+        self.events_dir = self.folder / "events"
+        self.database = self.folder / "benchmark.duckdb"
+        self.target = self.folder / "target"
+        self.events_glob = f"{self.events_dir}/**/*.*json*"
+        self.env = dict(os.environ, DUCKDB_PATH=str(self.database), DBT_TARGET_PATH=str(self.target))
+        self.dbt_vars = ["--vars", json.dumps({"events_path": self.events_glob})]
+        self.generate = [python, "scripts/generate_events.py", "--preset", "benchmark", "--out",
+                         str(self.events_dir), "--quiet"]
+
+
+def measure_size(size: Size, repeats: int, new_day_events: int, with_python: bool) -> dict[str, list[dict]]:
+    python = sys.executable
+    dbt_executable = str(Path(python).parent / "dbt")
+    # unit tests check the SQL on fixed inputs: CI runs them, scheduled builds need not
+    dbt = [dbt_executable, "build", "--exclude-resource-type", "unit_test", *size.dbt_vars]
+    print(f"[{size.name}] generating {size.events:,} lines into {size.events_dir} ...", flush=True)
+    subprocess.run([*size.generate, "--events", str(size.events), "--clean"], cwd=REPO_ROOT, check=True)
+    floor_sql = (BENCHMARKS / "floor_query.sql").read_text().replace("{events_path}", size.events_glob)
+    floor_script = "import duckdb, sys; duckdb.connect().sql(sys.argv[1]).fetchall()"
+    subprocess.run([dbt_executable, "parse", "--quiet", *size.dbt_vars], cwd=REPO_ROOT, env=size.env, check=True)
+    run_results = size.target / "run_results.json"  # dbt's timings of every node
+    before_new_day = size.folder / "before_new_day.duckdb"
+    names = ("full", "floor", "python", "incremental", "dbt_startup") if with_python else (
+        "full", "floor", "incremental", "dbt_startup")
+    runs: dict[str, list[dict]] = {name: [] for name in names}
+
+    # the steps on the same 30 days take turns, so that a busy spell of a
+    # shared machine falls on each of them alike
+    for _ in range(repeats):
+        remove_database(size.database)
+        runs["full"].append(measure(f"{size.name} full", dbt, size.env))
+        runs["floor"].append(measure(f"{size.name} floor", [python, "-c", floor_script, floor_sql], size.env))
+        if with_python:
+            runs["python"].append(
+                measure(f"{size.name} python", [python, "benchmarks/python_baseline.py", size.events_glob], size.env)
+            )
+    shutil.copyfile(run_results, size.folder / "run_results_full.json")
+    shutil.copyfile(size.database, before_new_day)
+
+    # the day after the span, at the smaller size's daily volume at every size
+    subprocess.run([*size.generate, "--events", str(new_day_events), "--append-day"], cwd=REPO_ROOT, check=True)
+    startup = [dbt_executable, "run", "--select", "metricflow_time_spine", *size.dbt_vars]
+    for _ in range(repeats):
+        remove_database(size.database)  # each incremental run starts from the same state
+        shutil.copyfile(before_new_day, size.database)
+        runs["incremental"].append(measure(f"{size.name} incremental", dbt, size.env))
+        shutil.copyfile(run_results, size.folder / "run_results_incremental.json")
+        runs["dbt_startup"].append(measure(f"{size.name} dbt_startup", startup, size.env))
+    before_new_day.unlink()
+    return runs
+
+
+def summarise(runs: dict[str, list[dict]]) -> dict:
+    return {
+        name: {
+            "seconds": round(statistics.median(run["seconds"] for run in measured), 2),
+            "peak_rss_mb": max(run["peak_rss_mb"] for run in measured),
+            "seconds_of_each_run": [run["seconds"] for run in measured],
+        }
+        for name, measured in runs.items()
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=2_000_000, help="raw lines over 30 days (default 2000000)")
     parser.add_argument(
-        "--repeats", type=int, default=3, help="runs of each step; the median is reported (default 3)"
+        "--large-events", type=int, default=10_000_000,
+        help="raw lines of the larger history (default 10000000; 0 skips it)",
     )
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="runs of each step at the smaller size; the median is reported"
+    )
+    parser.add_argument("--large-repeats", type=int, default=1, help="runs of each step at the larger size")
     parser.add_argument(
         "--work-dir",
         help="where data, databases and the dbt timings of each build (run_results_*.json) go "
@@ -100,93 +188,65 @@ def main() -> None:
     arguments = parser.parse_args()
 
     work_dir = Path(arguments.work_dir or tempfile.mkdtemp(prefix="growth-benchmark-"))
-    events_dir = work_dir / "events"
-    database = work_dir / "benchmark.duckdb"
-    events_glob = f"{events_dir}/**/*.*json*"
     python = sys.executable
-    # dbt's artifacts (and its parsed project) go to the work dir, not target/
-    env = dict(os.environ, DUCKDB_PATH=str(database), DBT_TARGET_PATH=str(work_dir / "target"))
-    dbt_vars = ["--vars", json.dumps({"events_path": events_glob})]
-    dbt_executable = str(Path(python).parent / "dbt")
-    # unit tests check the SQL on fixed inputs: CI runs them, scheduled builds need not
-    dbt = [dbt_executable, "build", "--exclude-resource-type", "unit_test", *dbt_vars]
-    generate = [python, "scripts/generate_events.py", "--preset", "benchmark", "--events",
-                str(arguments.events), "--out", str(events_dir), "--quiet"]
-
-    print(f"Generating {arguments.events:,} lines into {events_dir} ...", flush=True)
-    subprocess.run([*generate, "--clean"], cwd=REPO_ROOT, check=True)
-
-    floor_sql = (BENCHMARKS / "floor_query.sql").read_text().replace("{events_path}", events_glob)
-    floor_script = (
-        "import duckdb, sys; duckdb.connect().sql(sys.argv[1]).fetchall()"
-    )
-    subprocess.run([dbt_executable, "parse", "--quiet", *dbt_vars], cwd=REPO_ROOT, env=env, check=True)
-    results = {"events": arguments.events, "repeats": arguments.repeats, "machine": machine(), "steps": {}}
-    run_results = work_dir / "target" / "run_results.json"  # dbt's timings of every node
-    before_new_day = work_dir / "benchmark_before_new_day.duckdb"
-    runs: dict[str, list[dict]] = {name: [] for name in ("full", "floor", "python", "incremental", "dbt_startup")}
-
-    # the three steps on the same 30 days take turns, so that a busy spell
-    # of a shared machine falls on each of them alike
-    for _ in range(arguments.repeats):
-        remove_database(database)
-        runs["full"].append(measure("full", dbt, env))
-        runs["floor"].append(measure("floor", [python, "-c", floor_script, floor_sql], env))
-        runs["python"].append(measure("python", [python, "benchmarks/python_baseline.py", events_glob], env))
-    shutil.copyfile(run_results, work_dir / "run_results_full.json")
-    shutil.copyfile(database, before_new_day)
-
-    subprocess.run([*generate, "--append-day"], cwd=REPO_ROOT, check=True)
-    startup = [dbt_executable, "run", "--select", "metricflow_time_spine", *dbt_vars]
-    for _ in range(arguments.repeats):
-        remove_database(database)  # each incremental run starts from the same state
-        shutil.copyfile(before_new_day, database)
-        runs["incremental"].append(measure("incremental", dbt, env))
-        shutil.copyfile(run_results, work_dir / "run_results_incremental.json")
-        runs["dbt_startup"].append(measure("dbt_startup", startup, env))
-    before_new_day.unlink()
-
-    steps = results["steps"]
-    for name, measured in runs.items():
-        steps[name] = {
-            "seconds": round(statistics.median(run["seconds"] for run in measured), 2),
-            "peak_rss_mb": max(run["peak_rss_mb"] for run in measured),
-            "seconds_of_each_run": [run["seconds"] for run in measured],
-        }
-
-    ratios = {  # of the medians
-        "full_over_floor": steps["full"]["seconds"] / steps["floor"]["seconds"],
-        "incremental_over_full": steps["incremental"]["seconds"] / steps["full"]["seconds"],
-        "python_over_full": steps["python"]["seconds"] / steps["full"]["seconds"],
-        # the share of the incremental build that any dbt command costs, and
-        # the least incremental/full any dbt command could reach
-        "dbt_startup_over_incremental": steps["dbt_startup"]["seconds"] / steps["incremental"]["seconds"],
-        "dbt_startup_over_full": steps["dbt_startup"]["seconds"] / steps["full"]["seconds"],
+    results = {
+        "events": arguments.events,
+        "large_events": arguments.large_events,
+        "repeats": arguments.repeats,
+        "large_repeats": arguments.large_repeats,
+        "machine": machine(),
+        "sizes": {},
     }
+    small = Size("small", arguments.events, work_dir, python)
+    results["sizes"]["small"] = summarise(measure_size(small, arguments.repeats, arguments.events, True))
+    if arguments.large_events:
+        large = Size("large", arguments.large_events, work_dir, python)
+        results["sizes"]["large"] = summarise(
+            measure_size(large, arguments.large_repeats, arguments.events, False)
+        )
+
+    ratios = {}
+    for name, steps in results["sizes"].items():
+        ratios[f"full_over_floor_{name}"] = steps["full"]["seconds"] / steps["floor"]["seconds"]
+        ratios[f"incremental_over_full_{name}"] = steps["incremental"]["seconds"] / steps["full"]["seconds"]
+        ratios[f"dbt_startup_over_full_{name}"] = steps["dbt_startup"]["seconds"] / steps["full"]["seconds"]
+    small_steps = results["sizes"]["small"]
+    ratios["python_over_full_small"] = small_steps["python"]["seconds"] / small_steps["full"]["seconds"]
+    if "large" in results["sizes"]:
+        ratios["incremental_large_over_small"] = (
+            results["sizes"]["large"]["incremental"]["seconds"] / small_steps["incremental"]["seconds"]
+        )
     results["ratios"] = {name: round(value, 3) for name, value in ratios.items()}
+    results["targets"] = TARGETS
     for name, value in results["ratios"].items():
-        print(f"{name:<22} {value:6.2f}")
+        print(f"{name:<32} {value:6.2f}")
 
     (BENCHMARKS / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     m = results["machine"]
     table = [
-        f"Benchmark: {arguments.events:,} raw lines over 30 days; {m['cores']} cores, "
-        f"{m['memory_gb']} GB, {m['cpu']}, DuckDB {m['duckdb']}, Python {m['python']}.",
+        f"Benchmark: {arguments.events:,} and {arguments.large_events:,} raw lines over 30 days, then one more "
+        f"day of {arguments.events // 30:,} lines; {m['cores']} cores, {m['memory_gb']} GB, {m['cpu']}, "
+        f"DuckDB {m['duckdb']}, Python {m['python']}.",
         "",
-        f"Median of {arguments.repeats} runs of each step (each run's seconds in brackets); "
+        f"Median of {arguments.repeats} runs of each step at {arguments.events:,} lines and of "
+        f"{arguments.large_repeats} at {arguments.large_events:,} (each run's seconds in brackets); "
         "peak RSS is the highest of the runs.",
         "",
-        "| step | seconds | peak RSS (MB) |",
-        "|---|---:|---:|",
+        "| size | step | seconds | peak RSS (MB) |",
+        "|---|---|---:|---:|",
         *(
-            f"| {name} | {step['seconds']} ({', '.join(str(s) for s in step['seconds_of_each_run'])}) "
+            f"| {size} | {name} | {step['seconds']} ({', '.join(str(s) for s in step['seconds_of_each_run'])}) "
             f"| {step['peak_rss_mb']} |"
+            for size, steps in results["sizes"].items()
             for name, step in steps.items()
         ),
         "",
-        "| ratio | value |",
-        "|---|---:|",
-        *(f"| {name} | {value} |" for name, value in results["ratios"].items()),
+        "| ratio | value | target |",
+        "|---|---:|---:|",
+        *(
+            f"| {name} | {value} | {next((f'<= {t}' for k, t in TARGETS.items() if name.startswith(k)), '')} |"
+            for name, value in results["ratios"].items()
+        ),
     ]
     (BENCHMARKS / "results.md").write_text("\n".join(table) + "\n")
     if not arguments.work_dir:
