@@ -57,3 +57,21 @@
     {%- endif -%}
     {{ return(scope_column ~ ' > (select max(checked_through) from ' ~ checked_builds ~ ')') }}
 {% endmacro %}
+
+{#
+    In a generic test over `model` aliased `tested`: keeps the rows whose key
+    (`key_columns`) has a row to check (`scope`, from rows_to_check); nothing
+    when scope is none.
+#}
+{% macro where_key_has_rows_to_check(model, key_columns, scope) %}
+    {%- if scope -%}
+        where exists (
+            select 1
+            from {{ model }} as recent
+            where {{ scope }}
+                {%- for column in key_columns %}
+                and recent.{{ column }} = tested.{{ column }}
+                {%- endfor %}
+        )
+    {%- endif -%}
+{% endmacro %}

@@ -15,16 +15,7 @@ select
     count(*) as row_count,
     sum(case when {{ flag }} then 1 else 0 end) as flagged_rows
 from {{ model }} as tested
-{% if scope -%}
-    where exists (
-        select 1
-        from {{ model }} as recent
-        where {{ scope }}
-            {%- for column in key_columns %}
-            and recent.{{ column }} = tested.{{ column }}
-            {%- endfor %}
-    )
-{% endif -%}
+{{ where_key_has_rows_to_check(model, key_columns, scope) }}
 group by {{ columns }}
 having sum(case when {{ flag }} then 1 else 0 end) <> 1
 

@@ -13,16 +13,7 @@ select
     {{ columns }},
     count(*) as row_count
 from {{ model }} as tested
-{% if scope -%}
-    where exists (
-        select 1
-        from {{ model }} as recent
-        where {{ scope }}
-            {%- for column in combination_of_columns %}
-            and recent.{{ column }} = tested.{{ column }}
-            {%- endfor %}
-    )
-{% endif -%}
+{{ where_key_has_rows_to_check(model, combination_of_columns, scope) }}
 group by {{ columns }}
 having count(*) > 1
 
