@@ -37,7 +37,10 @@
         {{ return('') }}
     {%- endif -%}
     {%- set checked_builds = source('growth_enrollments_state', 'state_checked_builds') -%}
-    {%- do run_query('create table if not exists ' ~ checked_builds ~ ' (checked_through ' ~ dbt.type_timestamp() ~ ')') -%}
+    {%- do run_query(
+        'create table if not exists ' ~ checked_builds ~ ' (checked_through ' ~ dbt.type_timestamp() ~ ')'
+        ~ (' using parquet' if target.type == 'spark' else '')
+    ) -%}
     {%- do run_query('insert into ' ~ checked_builds ~ ' values (' ~ run_started_timestamp() ~ ')') -%}
     {{ return('') }}
 {% endmacro %}
