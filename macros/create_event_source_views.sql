@@ -85,7 +85,7 @@
                 cast('1970-01-01' as date) as partition_date
         {% endfor %}
     {%- endset -%}
-    {%- set existing = adapter.get_relation(database=target.database, schema=target.schema, identifier='raw_event_files') -%}
+    {%- set existing = load_relation(source('growth_product_interaction', 'raw_event_files')) -%}
     {%- if existing is not none and existing.is_view -%}
         {#- a database built when the listing was a view -#}
         {%- do run_query('drop view ' ~ schema ~ '.raw_event_files') -%}
