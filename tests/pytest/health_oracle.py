@@ -33,6 +33,8 @@ ALLOCATIONS_SEED = REPO_ROOT / "seeds" / "experiment_allocations.csv"
 
 SRM_P_THRESHOLD = 0.001
 SRM_MIN_USERS = 100
+SRM_EXACT_MAX_USERS = 100_000
+COCHRAN_MIN_EXPECTED = 5  # the chi-square approximation needs every expected count >= 5
 WILSON_Z = stats.norm.ppf(0.975)
 
 SAMPLE_RATIO_COLUMNS = (
@@ -53,7 +55,11 @@ SAMPLE_RATIO_COLUMNS = (
     "unexpected_users",
     "chi_square",
     "degrees_of_freedom",
+    "test_method",
     "p_value",
+    "is_srm",
+    "has_unexpected_variants",
+    "interval_confidence",
     "status",
 )
 MULTI_VARIANT_COLUMNS = (
@@ -150,6 +156,31 @@ def wilson_interval(successes: int, trials: int, z: float = WILSON_Z) -> tuple[f
     return max(0.0, centre - margin), min(1.0, centre + margin)
 
 
+def goodness_of_fit(
+    observed: list[int], shares: list[float], exact_max_users: int = SRM_EXACT_MAX_USERS
+) -> tuple[float | None, str, float | None]:
+    """(chi-square statistic, test method, p-value) of counts against shares:
+    the exact binomial test (scipy.stats.binomtest, first variant) for two
+    variants with an expected count below 5, else Pearson's chi-square."""
+    total = sum(observed)
+    expected = [total * share for share in shares]
+    small = min(expected) < COCHRAN_MIN_EXPECTED
+    if len(shares) == 2 and small and min(shares) > 0 and total <= exact_max_users:
+        method = "exact_binomial"
+    elif small:
+        method = "chi_square_small_expected"
+    else:
+        method = "chi_square"
+    if total == 0:
+        return None, method, None
+    if len(shares) < 2:
+        return 0.0, method, None
+    chi_square, p_value = (float(v) for v in stats.chisquare(observed, expected))
+    if method == "exact_binomial":
+        p_value = float(stats.binomtest(observed[0], total, shares[0]).pvalue)
+    return chi_square, method, p_value
+
+
 def sample_ratio_checks(
     units: Iterable[dict],
     allocations: Iterable[dict],
@@ -157,7 +188,10 @@ def sample_ratio_checks(
     min_users: int = SRM_MIN_USERS,
 ) -> list[dict]:
     """One test per cohort with units and configured window; one row per
-    configured variant (zero-filled) and per variant the window does not list."""
+    configured variant (zero-filled) and per variant the window does not list.
+    An SRM is reported whatever else is wrong; the Wilson interval is drawn
+    at the same threshold (confidence 1 - p_threshold)."""
+    interval_z = float(stats.norm.isf(p_threshold / 2))
     units = list(units)
     cohorts = {unit["cohort"] for unit in units}
     rows = []
@@ -177,21 +211,16 @@ def sample_ratio_checks(
             total = sum(observed[variant] for variant in configured)
             unexpected_users = sum(observed[variant] for variant in unexpected)
             degrees_of_freedom = len(configured) - 1
-            if total == 0:
-                chi_square = p_value = None
-            else:
-                f_obs = [observed[variant] for variant in configured]
-                f_exp = [total * shares[variant] for variant in configured]
-                if degrees_of_freedom >= 1:
-                    chi_square, p_value = (float(v) for v in stats.chisquare(f_obs, f_exp))
-                else:
-                    chi_square, p_value = 0.0, None
-            if unexpected_users > 0:
+            chi_square, method, p_value = goodness_of_fit(
+                [observed[variant] for variant in configured], [shares[variant] for variant in configured]
+            )
+            is_srm = total >= min_users and p_value is not None and p_value < p_threshold
+            if is_srm:
+                status = "srm"
+            elif unexpected_users > 0:
                 status = "unexpected_variants"
             elif total < min_users:
                 status = "insufficient_data"
-            elif p_value is not None and p_value < p_threshold:
-                status = "srm"
             else:
                 status = "ok"
             test = {
@@ -204,11 +233,15 @@ def sample_ratio_checks(
                 "unexpected_users": unexpected_users,
                 "chi_square": chi_square,
                 "degrees_of_freedom": degrees_of_freedom,
+                "test_method": method,
                 "p_value": p_value,
+                "is_srm": is_srm,
+                "has_unexpected_variants": unexpected_users > 0,
+                "interval_confidence": 1 - p_threshold,
                 "status": status,
             }
             for variant in configured:
-                lower, upper = wilson_interval(observed[variant], total) if total else (None, None)
+                lower, upper = wilson_interval(observed[variant], total, interval_z) if total else (None, None)
                 rows.append(
                     test
                     | {

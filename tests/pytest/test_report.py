@@ -220,7 +220,7 @@ def assert_page_matches_marts(project: DbtProject, dom: Element) -> int:
         assert figures[metric].get("data-value") == str(expected), metric
     srm_tests = project.query(
         "select count(distinct (cohort, experiment, wiki, valid_from, valid_to)) from main.fct_sample_ratio_checks "
-        "where status = 'srm'"
+        "where is_srm"
     )[0][0]
     assert shown_count(figures["srm_tests"].children[0].text) == srm_tests
 
@@ -301,6 +301,23 @@ def assert_page_matches_marts(project: DbtProject, dom: Element) -> int:
          "coalesce(cast(valid_to as varchar), '')", "variant", "status"],
         ["observed_users", "total_users"],
     )
+    # where the expected share lies against the interval, computed here from the mart's numbers
+    intervals = {}
+    for row in project.query(
+        "select cohort, experiment, wiki, coalesce(cast(valid_from as varchar), ''), "
+        "coalesce(cast(valid_to as varchar), ''), variant, status, expected_share, "
+        "observed_share_wilson_lower, observed_share_wilson_upper, interval_confidence "
+        "from main.fct_sample_ratio_checks"
+    ):
+        expected, lower, upper, confidence = row[7:]
+        assert confidence == pytest.approx(0.999)
+        if lower is None or expected is None:
+            intervals[row[:7]] = ""
+        else:
+            intervals[row[:7]] = "above" if expected < lower else "below" if expected > upper else "within"
+    caption = dom.find_all(lambda element: element.tag == "section" and element.get("id") == "sample-ratio")[0]
+    caption_text = caption.children[1].text
+    assert "99.9% interval" in caption_text and "0.001" in caption_text and "95%" not in caption_text
     test_bodies = dom.find_all(lambda element: element.tag == "tbody" and element.get("data-status"))
     seen = 0
     for body in test_bodies:
@@ -312,6 +329,7 @@ def assert_page_matches_marts(project: DbtProject, dom: Element) -> int:
             cells = [cell for cell in row.children if cell.get("data-users") is not None]
             assert cells, key
             assert shown_count(cells[-1].text) == checks[key]["observed_users"], key
+            assert row.get("data-interval") == intervals[key], key
             seen += 1
     assert seen == len(checks)
 
