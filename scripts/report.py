@@ -9,7 +9,9 @@ it opens offline and can be mailed as one file.
 
 What it shows, from the public marts:
 
-* headline counts and the status of every sample ratio test;
+* headline counts of the experiment runs (the allocation windows: the
+  experiment-run count marts), the users outside every allocation, and the
+  status of every sample ratio test;
 * per experiment and wiki, cumulative users per variant over time, one
   chart per cohort (fct_daily_enrollments), beside the users per variant at
   account creation and at page impression (the count marts);
@@ -138,6 +140,8 @@ class ReportData:
     daily: dict  # (experiment, wiki) -> {cohort: {variant: [(date, Count)]}}
     sample_ratio: list  # rows of fct_sample_ratio_checks
     rejected: dict  # reason -> int
+    runs: dict  # experiment-run count mart -> [{column: Count}]
+    outside: list  # Count per row of fct_enrollments_outside_allocations
 
 
 def load(database: str) -> ReportData:
@@ -154,6 +158,21 @@ def load(database: str) -> ReportData:
             (row["experiment"], row["wiki"], row["variant"]): {column: published(row, column) for column in page_counts}
             for row in page_mart.rows(["experiment", "wiki", "variant", *page_mart.count_columns(*page_counts)])
         }
+        runs = {}
+        for model, counts in (
+            ("fct_account_creation_run_variant_counts", ("enrolled_users",)),
+            ("fct_page_impression_run_variant_counts", ("enrolled_users", "new_account_users")),
+        ):
+            run_mart = Mart(connection, model)
+            runs[model] = [
+                {column: published(row, column) for column in counts}
+                for row in run_mart.rows(["experiment", *run_mart.count_columns(*counts)])
+            ]
+        outside_mart = Mart(connection, "fct_enrollments_outside_allocations")
+        outside = [
+            published(row, "enrolled_users")
+            for row in outside_mart.rows(["cohort", *outside_mart.count_columns("enrolled_users")])
+        ]
         daily_mart = Mart(connection, "fct_daily_enrollments")
         daily: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
         for row in daily_mart.rows(
@@ -205,6 +224,8 @@ def load(database: str) -> ReportData:
         daily={key: {cohort: dict(series) for cohort, series in value.items()} for key, value in daily.items()},
         sample_ratio=sample_ratio,
         rejected=rejected,
+        runs=runs,
+        outside=outside,
     )
 
 
@@ -426,9 +447,13 @@ td .note { margin: 0; }
 
 
 def section_headline(data: ReportData) -> str:
-    creation_total = add_counts(data.account_creation.values())
-    impression_total = add_counts(row["enrolled_users"] for row in data.page_impression.values())
-    new_total = add_counts(row["new_account_users"] for row in data.page_impression.values())
+    # the experiment runs (allocation windows), never mixed with users outside them
+    creation_runs = data.runs["fct_account_creation_run_variant_counts"]
+    impression_runs = data.runs["fct_page_impression_run_variant_counts"]
+    creation_total = add_counts(row["enrolled_users"] for row in creation_runs)
+    impression_total = add_counts(row["enrolled_users"] for row in impression_runs)
+    new_total = add_counts(row["new_account_users"] for row in impression_runs)
+    outside_total = add_counts(data.outside)
     tests = {
         (row["cohort"], row["experiment"], row["wiki"], row["valid_from"], row["valid_to"]): row["status"]
         for row in data.sample_ratio
@@ -443,9 +468,10 @@ def section_headline(data: ReportData) -> str:
         if row["is_srm"] or (row["is_srm"] is None and row["status"] == "srm")
     }
     figures = [
-        ("account_creation_users", creation_total, "users enrolled at account creation"),
-        ("page_impression_users", impression_total, "users enrolled at page impression"),
+        ("account_creation_users", creation_total, "users enrolled at account creation in experiment runs"),
+        ("page_impression_users", impression_total, "users enrolled at page impression in experiment runs"),
         ("new_account_users", new_total, "of those, new accounts"),
+        ("outside_users", outside_total, "users outside every allocation (not in the runs)"),
         ("rejected_lines", Count(sum(data.rejected.values())), "raw lines rejected"),
         ("srm_tests", Count(len(srm_tests)), f"of {len(tests)} sample ratio tests with SRM"),
     ]
@@ -456,7 +482,7 @@ def section_headline(data: ReportData) -> str:
             f'<span class="value">{count.html()}</span><span class="label">{esc(label)}</span></div>'
         )
     parts.append("</div>")
-    if any(count.is_suppressed for _metric, count, _label in figures[:3]):
+    if any(count.is_suppressed for _metric, count, _label in figures[:4]):
         parts.append('<p class="note">A total is shown as suppressed when one of its cells is.</p>')
     parts.append('<div class="status-counts">')
     for status in STATUS_ORDER:
@@ -475,8 +501,9 @@ def section_experiments(data: ReportData, colours: dict[str, str]) -> str:
         statuses[(row["experiment"], row["wiki"])][(row["cohort"], row["valid_from"], row["valid_to"])] = row["status"]
     parts = [
         '<section id="experiments"><h2>Enrollment per experiment and wiki</h2>'
-        '<p class="meta">Cumulative users per variant by UTC day of their first enrollment '
-        "(fct_daily_enrollments), and the users per variant (count marts).</p>"
+        '<p class="meta">All time, whatever the allocation windows: cumulative users per variant by UTC day '
+        "of their first enrollment (fct_daily_enrollments), and the users per variant (the all-time count "
+        "marts). The headline counts the experiment runs only.</p>"
     ]
     for experiment, wiki in keys:
         cohorts = data.daily.get((experiment, wiki), {})

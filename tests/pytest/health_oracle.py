@@ -71,6 +71,30 @@ MULTI_VARIANT_COLUMNS = (
     "multi_variant_share",
     "variant_pairs",
 )
+RUN_COLUMNS = (
+    "experiment",
+    "wiki",
+    "valid_from",
+    "valid_to",
+    "experiment_run",
+    "variant",
+    "is_configured",
+    "expected_share",
+    "observed_share",
+    "enrolled_users",
+    "run_users",
+)
+PAGE_RUN_COLUMNS = RUN_COLUMNS + ("new_account_users", "existing_account_users", "impression_events")
+OUTSIDE_COLUMNS = (
+    "cohort",
+    "experiment",
+    "wiki",
+    "variant",
+    "outside_reason",
+    "enrolled_users",
+    "first_enrollment_date",
+    "last_enrollment_date",
+)
 DAILY_COLUMNS = ("cohort", "experiment", "wiki", "variant", "enrollment_date", "new_users", "cumulative_users")
 
 
@@ -270,6 +294,87 @@ def sample_ratio_checks(
                     }
                 )
     return rows
+
+
+def _run_name(experiment: str, wiki: str, valid_from: dt.date | None, valid_to: dt.date | None) -> str:
+    """`<experiment> <wiki> <from>/<to>`, `..` for an open end (README, "Queries for the acceptance questions")."""
+    ends = [day.isoformat() if day else ".." for day in (valid_from, valid_to)]
+    return f"{experiment} {wiki} {ends[0]}/{ends[1]}"
+
+
+def run_variant_counts(units: Iterable[dict], enrollments: Iterable[dict], allocations: Iterable[dict]) -> dict:
+    """The experiment-run count marts: per allocation window and variant (every
+    configured variant, zero-filled, and each variant users landed in that the
+    window does not list), the counted units whose enrollment date the window
+    holds. A page-impression user is a new account when any account-creation
+    unit (whatever the policy) has the same experiment, wiki and user."""
+    units = list(units)
+    created = {(u["experiment"], u["wiki"], u["user_id"]) for u in enrollments if u["cohort"] == "account_creation"}
+    result: dict[str, list[dict]] = {
+        "fct_account_creation_run_variant_counts": [],
+        "fct_page_impression_run_variant_counts": [],
+    }
+    for (experiment, wiki, valid_from, valid_to), shares in _windows(allocations).items():
+        for cohort, model in (
+            ("account_creation", "fct_account_creation_run_variant_counts"),
+            ("page_impression", "fct_page_impression_run_variant_counts"),
+        ):
+            counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+            for unit in units:
+                if (
+                    unit["cohort"] == cohort
+                    and unit["experiment"] == experiment
+                    and unit["wiki"] == wiki
+                    and _in_window(unit["enrolled_at"].date(), valid_from, valid_to)
+                ):
+                    is_new = (experiment, wiki, unit["user_id"]) in created
+                    row = counts[unit["variant"]]
+                    row[0] += 1
+                    row[1] += int(is_new)
+                    row[2] += int(not is_new)
+                    row[3] += unit["event_count"]
+            run_users = sum(counts[variant][0] for variant in shares)
+            for variant in sorted(set(shares) | set(counts)):
+                users, new, existing, events = counts[variant]
+                configured = variant in shares
+                row = {
+                    "experiment": experiment,
+                    "wiki": wiki,
+                    "valid_from": valid_from,
+                    "valid_to": valid_to,
+                    "experiment_run": _run_name(experiment, wiki, valid_from, valid_to),
+                    "variant": variant,
+                    "is_configured": configured,
+                    "expected_share": shares.get(variant),
+                    "observed_share": users / run_users if configured and run_users else None,
+                    "enrolled_users": users,
+                    "run_users": run_users,
+                }
+                if cohort == "page_impression":
+                    row |= {"new_account_users": new, "existing_account_users": existing, "impression_events": events}
+                result[model].append(row)
+    return result
+
+
+def outside_allocations(units: Iterable[dict], allocations: Iterable[dict]) -> list[dict]:
+    """`fct_enrollments_outside_allocations`: per (cohort, experiment, wiki,
+    variant, reason) the units no window covers, with their first and last date."""
+    windows = _windows(allocations)
+    allocated = {(experiment, wiki) for experiment, wiki, _, _ in windows}
+    days: dict[tuple, list[dt.date]] = defaultdict(list)
+    for unit in units:
+        day = unit["enrolled_at"].date()
+        if any(
+            experiment == unit["experiment"] and wiki == unit["wiki"] and _in_window(day, valid_from, valid_to)
+            for experiment, wiki, valid_from, valid_to in windows
+        ):
+            continue
+        reason = "outside_allocation_windows" if (unit["experiment"], unit["wiki"]) in allocated else "no_allocation"
+        days[(unit["cohort"], unit["experiment"], unit["wiki"], unit["variant"], reason)].append(day)
+    return [
+        dict(zip(OUTSIDE_COLUMNS, key + (len(dates), min(dates), max(dates))))
+        for key, dates in days.items()
+    ]
 
 
 def untested_units(units: Iterable[dict], allocations: Iterable[dict]) -> dict[tuple, int]:

@@ -30,6 +30,8 @@ from dbt_project_runner import DbtProject
 SAMPLE_RATIO_KEY = ("cohort", "experiment", "wiki", "valid_from", "valid_to", "variant")
 MULTI_VARIANT_KEY = ("cohort", "experiment", "wiki")
 DAILY_KEY = ("cohort", "experiment", "wiki", "variant", "enrollment_date")
+RUN_KEY = ("experiment", "wiki", "valid_from", "valid_to", "variant")
+OUTSIDE_KEY = ("cohort", "experiment", "wiki", "variant", "outside_reason")
 # absolute tolerance per float column (the p-value's requirement is 1e-6; it does far better)
 FLOAT_TOLERANCE = {
     "p_value": 1e-9,
@@ -143,11 +145,26 @@ def assert_health_marts_match(project: DbtProject, units: list[dict], allocation
         health_oracle.multi_variant_users(oracle_units(result), oracle_unit_variants(result)),
         MULTI_VARIANT_KEY,
     )
+    run_counts = health_oracle.run_variant_counts(units, oracle_units(result), allocations)
+    for model, columns in (
+        ("fct_account_creation_run_variant_counts", health_oracle.RUN_COLUMNS),
+        ("fct_page_impression_run_variant_counts", health_oracle.PAGE_RUN_COLUMNS),
+    ):
+        assert_rows_match(model, read_model(project, model, columns), run_counts[model], RUN_KEY)
+    outside = health_oracle.outside_allocations(units, allocations)
+    actual_outside = read_model(project, "fct_enrollments_outside_allocations", health_oracle.OUTSIDE_COLUMNS)
+    if outside:
+        assert_rows_match("fct_enrollments_outside_allocations", actual_outside, outside, OUTSIDE_KEY)
+    else:
+        assert actual_outside == []
+    # every counted unit is in exactly one run or outside every allocation, never both
+    in_runs = sum(row["enrolled_users"] for rows in run_counts.values() for row in rows)
+    assert in_runs + sum(row["enrolled_users"] for row in actual_outside) == len(units)
     output = project.last_run.stdout
     assert warning_result_count(output, "assert_every_enrollment_has_an_allocation") == len(
         health_oracle.untested_units(units, allocations)
     )
-    srm_rows = [row for row in health_oracle.sample_ratio_checks(units, allocations) if row["status"] == "srm"]
+    srm_rows = [row for row in health_oracle.sample_ratio_checks(units, allocations) if row["is_srm"]]
     assert warning_result_count(output, "assert_no_sample_ratio_mismatch") == len(srm_rows)
 
 

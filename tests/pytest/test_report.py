@@ -208,10 +208,24 @@ def assert_page_matches_marts(project: DbtProject, dom: Element) -> int:
         element.get("data-metric"): element
         for element in dom.find_all(lambda element: "figure" in element.classes())
     }
+    # the headline counts the experiment runs (allocation windows), and the users outside them apart
+    creation_runs = read_counts(
+        project, "fct_account_creation_run_variant_counts",
+        ["experiment", "wiki", "valid_from", "valid_to", "variant"], ["enrolled_users"],
+    )
+    impression_runs = read_counts(
+        project, "fct_page_impression_run_variant_counts",
+        ["experiment", "wiki", "valid_from", "valid_to", "variant"], ["enrolled_users", "new_account_users"],
+    )
+    outside = read_counts(
+        project, "fct_enrollments_outside_allocations",
+        ["cohort", "experiment", "wiki", "variant", "outside_reason"], ["enrolled_users"],
+    )
     expected_figures = {
-        "account_creation_users": total(row["enrolled_users"] for row in account_creation.values()),
-        "page_impression_users": total(row["enrolled_users"] for row in page_impression.values()),
-        "new_account_users": total(row["new_account_users"] for row in page_impression.values()),
+        "account_creation_users": total(row["enrolled_users"] for row in creation_runs.values()),
+        "page_impression_users": total(row["enrolled_users"] for row in impression_runs.values()),
+        "new_account_users": total(row["new_account_users"] for row in impression_runs.values()),
+        "outside_users": total(row["enrolled_users"] for row in outside.values()),
         "rejected_lines": project.query("select count(*) from main.fct_rejected_events")[0][0],
     }
     for metric, expected in expected_figures.items():
