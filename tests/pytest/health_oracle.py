@@ -402,7 +402,9 @@ def untested_units(units: Iterable[dict], allocations: Iterable[dict]) -> dict[t
 
 def multi_variant_users(enrollments: Iterable[dict], unit_variants: dict[tuple, set[str]]) -> list[dict]:
     """Per (cohort, experiment, wiki): units, those seen in several variants
-    (from the variants of their events, not the flag), and the variant pairs."""
+    (from the variants of their events, not the flag), and the variant pairs
+    as a list of {first_variant, second_variant, units}, sorted by the names
+    (the mart's JSON text, parsed)."""
     groups: dict[tuple, list[tuple]] = defaultdict(list)
     for unit in enrollments:
         key = (unit["cohort"], unit["experiment"], unit["wiki"], unit["user_id"])
@@ -414,7 +416,10 @@ def multi_variant_users(enrollments: Iterable[dict], unit_variants: dict[tuple, 
         for variants in multi:
             for pair in itertools.combinations(sorted(variants), 2):
                 pairs[pair] += 1
-        labels = sorted(f"{first}|{second}: {count}" for (first, second), count in pairs.items())
+        labels = [
+            {"first_variant": first, "second_variant": second, "units": count}
+            for (first, second), count in sorted(pairs.items())
+        ]
         rows.append(
             {
                 "cohort": cohort,
@@ -423,7 +428,7 @@ def multi_variant_users(enrollments: Iterable[dict], unit_variants: dict[tuple, 
                 "multi_variant_units": len(multi),
                 "total_units": len(keys),
                 "multi_variant_share": len(multi) / len(keys),
-                "variant_pairs": ", ".join(labels),
+                "variant_pairs": labels,
             }
         )
     return rows
