@@ -7,6 +7,9 @@
       in its first variant) or `exclude` (leave such units out of every count
       and of the sample ratio test). Applied in int_enrollments_counted only.
     - srm_p_threshold: a test whose p-value is below it has status `srm`.
+    - srm_exact_max_users: the exact binomial test (two variants, an
+      expected count below 5) is used up to this many users; above it the
+      chi-square test (the exact test sums over every possible count).
     - srm_min_users: a test with fewer users (in configured variants) has
       status `insufficient_data`; its statistic is still shown.
     - multi_variant_warn_share / multi_variant_error_share: share of a
@@ -24,6 +27,7 @@
         'multi_variant_policy': 'first',
         'srm_p_threshold': 0.001,
         'srm_min_users': 100,
+        'srm_exact_max_users': 100000,
         'multi_variant_warn_share': 0.01,
         'multi_variant_error_share': 0.10,
         'multi_variant_min_units': 100,

@@ -9,7 +9,9 @@ it opens offline and can be mailed as one file.
 
 What it shows, from the public marts:
 
-* headline counts and the status of every sample ratio test;
+* headline counts of the experiment runs (the allocation windows: the
+  experiment-run count marts), the users outside every allocation, and the
+  status of every sample ratio test;
 * per experiment and wiki, cumulative users per variant over time, one
   chart per cohort (fct_daily_enrollments), beside the users per variant at
   account creation and at page impression (the count marts);
@@ -138,6 +140,8 @@ class ReportData:
     daily: dict  # (experiment, wiki) -> {cohort: {variant: [(date, Count)]}}
     sample_ratio: list  # rows of fct_sample_ratio_checks
     rejected: dict  # reason -> int
+    runs: dict  # experiment-run count mart -> [{column: Count}]
+    outside: list  # Count per row of fct_enrollments_outside_allocations
 
 
 def load(database: str) -> ReportData:
@@ -154,6 +158,21 @@ def load(database: str) -> ReportData:
             (row["experiment"], row["wiki"], row["variant"]): {column: published(row, column) for column in page_counts}
             for row in page_mart.rows(["experiment", "wiki", "variant", *page_mart.count_columns(*page_counts)])
         }
+        runs = {}
+        for model, counts in (
+            ("fct_account_creation_run_variant_counts", ("enrolled_users",)),
+            ("fct_page_impression_run_variant_counts", ("enrolled_users", "new_account_users")),
+        ):
+            run_mart = Mart(connection, model)
+            runs[model] = [
+                {column: published(row, column) for column in counts}
+                for row in run_mart.rows(["experiment", *run_mart.count_columns(*counts)])
+            ]
+        outside_mart = Mart(connection, "fct_enrollments_outside_allocations")
+        outside = [
+            published(row, "enrolled_users")
+            for row in outside_mart.rows(["cohort", *outside_mart.count_columns("enrolled_users")])
+        ]
         daily_mart = Mart(connection, "fct_daily_enrollments")
         daily: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
         for row in daily_mart.rows(
@@ -177,7 +196,11 @@ def load(database: str) -> ReportData:
                 "observed_share",
                 "observed_share_wilson_lower",
                 "observed_share_wilson_upper",
+                "interval_confidence",
+                "test_method",
                 "p_value",
+                "is_srm",
+                "has_unexpected_variants",
                 "status",
                 *srm_mart.count_columns("observed_users", "total_users"),
             ],
@@ -201,6 +224,8 @@ def load(database: str) -> ReportData:
         daily={key: {cohort: dict(series) for cohort, series in value.items()} for key, value in daily.items()},
         sample_ratio=sample_ratio,
         rejected=rejected,
+        runs=runs,
+        outside=outside,
     )
 
 
@@ -422,9 +447,13 @@ td .note { margin: 0; }
 
 
 def section_headline(data: ReportData) -> str:
-    creation_total = add_counts(data.account_creation.values())
-    impression_total = add_counts(row["enrolled_users"] for row in data.page_impression.values())
-    new_total = add_counts(row["new_account_users"] for row in data.page_impression.values())
+    # the experiment runs (allocation windows), never mixed with users outside them
+    creation_runs = data.runs["fct_account_creation_run_variant_counts"]
+    impression_runs = data.runs["fct_page_impression_run_variant_counts"]
+    creation_total = add_counts(row["enrolled_users"] for row in creation_runs)
+    impression_total = add_counts(row["enrolled_users"] for row in impression_runs)
+    new_total = add_counts(row["new_account_users"] for row in impression_runs)
+    outside_total = add_counts(data.outside)
     tests = {
         (row["cohort"], row["experiment"], row["wiki"], row["valid_from"], row["valid_to"]): row["status"]
         for row in data.sample_ratio
@@ -432,12 +461,19 @@ def section_headline(data: ReportData) -> str:
     status_counts = defaultdict(int)
     for status in tests.values():
         status_counts[status] += 1
+    # an SRM counts by its p-value (is_srm), whatever else is wrong with the test
+    srm_tests = {
+        (row["cohort"], row["experiment"], row["wiki"], row["valid_from"], row["valid_to"])
+        for row in data.sample_ratio
+        if row["is_srm"] or (row["is_srm"] is None and row["status"] == "srm")
+    }
     figures = [
-        ("account_creation_users", creation_total, "users enrolled at account creation"),
-        ("page_impression_users", impression_total, "users enrolled at page impression"),
+        ("account_creation_users", creation_total, "users enrolled at account creation in experiment runs"),
+        ("page_impression_users", impression_total, "users enrolled at page impression in experiment runs"),
         ("new_account_users", new_total, "of those, new accounts"),
+        ("outside_users", outside_total, "users outside every allocation (not in the runs)"),
         ("rejected_lines", Count(sum(data.rejected.values())), "raw lines rejected"),
-        ("srm_tests", Count(status_counts.get("srm", 0)), f"of {len(tests)} sample ratio tests with SRM"),
+        ("srm_tests", Count(len(srm_tests)), f"of {len(tests)} sample ratio tests with SRM"),
     ]
     parts = ['<section id="summary"><div class="headline">']
     for metric, count, label in figures:
@@ -446,7 +482,7 @@ def section_headline(data: ReportData) -> str:
             f'<span class="value">{count.html()}</span><span class="label">{esc(label)}</span></div>'
         )
     parts.append("</div>")
-    if any(count.is_suppressed for _metric, count, _label in figures[:3]):
+    if any(count.is_suppressed for _metric, count, _label in figures[:4]):
         parts.append('<p class="note">A total is shown as suppressed when one of its cells is.</p>')
     parts.append('<div class="status-counts">')
     for status in STATUS_ORDER:
@@ -465,8 +501,9 @@ def section_experiments(data: ReportData, colours: dict[str, str]) -> str:
         statuses[(row["experiment"], row["wiki"])][(row["cohort"], row["valid_from"], row["valid_to"])] = row["status"]
     parts = [
         '<section id="experiments"><h2>Enrollment per experiment and wiki</h2>'
-        '<p class="meta">Cumulative users per variant by UTC day of their first enrollment '
-        "(fct_daily_enrollments), and the users per variant (count marts).</p>"
+        '<p class="meta">All time, whatever the allocation windows: cumulative users per variant by UTC day '
+        "of their first enrollment (fct_daily_enrollments), and the users per variant (the all-time count "
+        "marts). The headline counts the experiment runs only.</p>"
     ]
     for experiment, wiki in keys:
         cohorts = data.daily.get((experiment, wiki), {})
@@ -510,12 +547,47 @@ def section_experiments(data: ReportData, colours: dict[str, str]) -> str:
     return "".join(parts)
 
 
+def interval_verdict(row: dict) -> tuple[str, str]:
+    """(data attribute, words) of where the expected share lies against the interval."""
+    lower, upper, expected = row["observed_share_wilson_lower"], row["observed_share_wilson_upper"], row["expected_share"]
+    if lower is None or expected is None:
+        return "", ""
+    if expected < lower:
+        return "above", "more users than expected"
+    if expected > upper:
+        return "below", "fewer users than expected"
+    return "within", "as expected"
+
+
+def confidence_label(row: dict) -> str:
+    confidence = row.get("interval_confidence")
+    return f"{100 * confidence:g}%" if confidence is not None else "95%"
+
+
+METHOD_LABELS = {
+    "exact_binomial": "exact binomial",
+    "chi_square": "chi-square",
+    "chi_square_small_expected": "chi-square, expected count below 5",
+}
+
+
 def section_sample_ratio(data: ReportData) -> str:
+    threshold = next(
+        (1 - row["interval_confidence"] for row in data.sample_ratio if row.get("interval_confidence") is not None),
+        None,
+    )
+    threshold_text = f"{threshold:g}" if threshold is not None else "srm_p_threshold"
+    level = confidence_label(data.sample_ratio[0]) if data.sample_ratio else "99.9%"
     parts = [
         '<section id="sample-ratio"><h2>Sample ratio checks</h2>'
-        '<p class="meta">One chi-square test per cohort, experiment, wiki and allocation window '
-        "(fct_sample_ratio_checks). A variant drifts when its expected share lies outside the 95% interval. "
-        "README, &ldquo;Reading a status&rdquo;.</p>"
+        '<p class="meta">One test per cohort, experiment, wiki and allocation window '
+        "(fct_sample_ratio_checks): the exact binomial test when two variants have an expected count below 5, "
+        f"else chi-square. A test is an SRM when its p-value is below {esc(threshold_text)}, whatever else is wrong. "
+        "For each variant: <em>observed</em> is its share of the test&rsquo;s users, <em>expected</em> the "
+        f"allocation&rsquo;s share, and the {esc(level)} interval the range of true shares consistent with the "
+        f"users seen, at the same threshold ({esc(threshold_text)}). When the expected share lies outside it, the "
+        "variant got more or fewer users than the allocation predicts. With two variants the shares add up to "
+        "100%, so one drift shows on both rows. README, &ldquo;Reading a status&rdquo;.</p>"
     ]
     if not data.sample_ratio:
         parts.append('<p class="note">No experiment has a configured allocation.</p></section>')
@@ -527,7 +599,8 @@ def section_sample_ratio(data: ReportData) -> str:
     parts.append(
         "<div class='table-wrap'><table class='srm'><thead><tr><th>status</th><th>experiment, window</th><th>wiki</th><th>cohort</th>"
         '<th class="num">test users</th><th class="num">p-value</th><th>variant</th><th class="num">users</th>'
-        '<th class="num">observed</th><th class="num">expected</th><th class="num">95% interval</th></tr></thead>'
+        '<th class="num">observed share</th><th class="num">expected share</th>'
+        f'<th class="num">{esc(level)} interval of the share</th><th>expected share vs interval</th></tr></thead>'
     )
     for key in sorted(tests, key=lambda key: (order.get(tests[key][0]["status"], len(order)), key[1], key[2], key[0], str(key[3]))):
         rows = tests[key]
@@ -537,8 +610,14 @@ def section_sample_ratio(data: ReportData) -> str:
         p_value = rows[0]["p_value"]
         if p_value is not None:
             p_text = f"{p_value:.2g}" if p_value < 0.001 else f"{p_value:.3f}"
+            method = METHOD_LABELS.get(rows[0].get("test_method") or "", "")
+            if method:
+                p_text += f'<br><span class="note">{esc(method)}</span>'
         else:
             p_text = f'<span class="suppressed">{SUPPRESSED}</span>' if total.is_suppressed else "—"
+        status_cell = status_badge(status)
+        if status == "srm" and rows[0].get("has_unexpected_variants"):
+            status_cell += '<br><span class="note">and unexpected variants</span>'
         span = f' rowspan="{len(rows)}"'
         parts.append(
             f'<tbody class="{"srm-test" if status == "srm" else ""}" data-status="{esc(status)}" '
@@ -554,11 +633,12 @@ def section_sample_ratio(data: ReportData) -> str:
             observed_share = share(row["observed_share"]) or (
                 f'<span class="suppressed">{SUPPRESSED}</span>' if total.is_suppressed else ""
             )
+            verdict, verdict_text = interval_verdict(row)
             variant = esc(row["variant"])
             if row["is_configured"] is False:
                 variant += '<br><span class="note">not in the allocation</span>'
             test_cells = (
-                f"<td{span}>{status_badge(status)}</td>"
+                f"<td{span}>{status_cell}</td>"
                 f'<td{span} class="window">{esc(experiment)}<br><span class="note">{window_cell(valid_from, valid_to)}</span></td>'
                 f"<td{span}>{esc(wiki)}</td><td{span}>{esc(cohort)}</td>"
                 f'<td class="num"{span} data-users="{total.attribute()}">{total.html()}</td><td class="num"{span}>{p_text}</td>'
@@ -566,10 +646,10 @@ def section_sample_ratio(data: ReportData) -> str:
                 else ""
             )
             parts.append(
-                f'<tr data-variant="{esc(row["variant"])}">{test_cells}<td>{variant}</td>'
+                f'<tr data-variant="{esc(row["variant"])}" data-interval="{verdict}">{test_cells}<td>{variant}</td>'
                 f'<td class="num" data-users="{observed.attribute()}">{observed.html()}</td>'
                 f'<td class="num">{observed_share}</td><td class="num">{share(row["expected_share"])}</td>'
-                f'<td class="num">{interval}</td></tr>'
+                f'<td class="num">{interval}</td><td>{esc(verdict_text)}</td></tr>'
             )
         parts.append("</tbody>")
     parts.append("</table></div></section>")

@@ -1,6 +1,6 @@
 {{ config(severity='warn') }}
 -- Warns with every row of fct_sample_ratio_checks whose test found a sample
--- ratio mismatch (status srm): the split of users across variants differs
+-- ratio mismatch (is_srm, whatever else is wrong): the split of users across variants differs
 -- from the allocation by more than chance explains. See the README section
 -- "Experiment health" for what to check.
 select
@@ -16,6 +16,7 @@ select
     expected_share,
     total_users,
     chi_square,
+    test_method,
     p_value
 from {{ ref('fct_sample_ratio_checks') }}
-where status = 'srm'
+where is_srm

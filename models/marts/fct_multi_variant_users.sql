@@ -1,6 +1,6 @@
 -- Units seen with more than one variant, per (cohort, experiment, wiki),
 -- whatever multi_variant_policy says (this model describes the data, not
--- the counts), with the variant pairs involved.
+-- the counts), with the variant pairs involved as a JSON array.
 -- With the var min_cell_size set, a count below it is suppressed; so is
 -- total_units when a variant count of the same cohort, experiment and wiki
 -- is suppressed in the count marts (the total minus the other variants
@@ -78,10 +78,11 @@ pair_lists as (
         cohort,
         experiment,
         wiki,
-        {{ string_agg_sorted(
-            "first_variant || '|' || second_variant || ': ' || cast(pair_units as " ~ dbt.type_string() ~ ")",
-            "', '"
-        ) }} as variant_pairs,
+        -- a JSON array of {first_variant, second_variant, units} objects
+        '[' || {{ string_agg_sorted(
+            json_variant_pair('first_variant', 'second_variant', 'pair_units'),
+            "','"
+        ) }} || ']' as variant_pairs,
         max(case when {{ is_below_min_cell_size('pair_units') }} then 1 else 0 end) = 1 as has_small_pair
     from variant_pairs
     group by cohort, experiment, wiki
@@ -127,7 +128,7 @@ final as (
         unit_totals.total_units,
         cast(unit_totals.multi_variant_units as double) / cast(unit_totals.total_units as double)
             as multi_variant_share,
-        coalesce(pair_lists.variant_pairs, '') as variant_pairs,
+        coalesce(pair_lists.variant_pairs, '[]') as variant_pairs,
         coalesce(pair_lists.has_small_pair, false) as has_small_pair,
         small_variant_groups.cohort is not null as has_small_variant_count
     from unit_totals

@@ -33,6 +33,8 @@ ALLOCATIONS_SEED = REPO_ROOT / "seeds" / "experiment_allocations.csv"
 
 SRM_P_THRESHOLD = 0.001
 SRM_MIN_USERS = 100
+SRM_EXACT_MAX_USERS = 100_000
+COCHRAN_MIN_EXPECTED = 5  # the chi-square approximation needs every expected count >= 5
 WILSON_Z = stats.norm.ppf(0.975)
 
 SAMPLE_RATIO_COLUMNS = (
@@ -53,7 +55,11 @@ SAMPLE_RATIO_COLUMNS = (
     "unexpected_users",
     "chi_square",
     "degrees_of_freedom",
+    "test_method",
     "p_value",
+    "is_srm",
+    "has_unexpected_variants",
+    "interval_confidence",
     "status",
 )
 MULTI_VARIANT_COLUMNS = (
@@ -64,6 +70,30 @@ MULTI_VARIANT_COLUMNS = (
     "total_units",
     "multi_variant_share",
     "variant_pairs",
+)
+RUN_COLUMNS = (
+    "experiment",
+    "wiki",
+    "valid_from",
+    "valid_to",
+    "experiment_run",
+    "variant",
+    "is_configured",
+    "expected_share",
+    "observed_share",
+    "enrolled_users",
+    "run_users",
+)
+PAGE_RUN_COLUMNS = RUN_COLUMNS + ("new_account_users", "existing_account_users", "impression_events")
+OUTSIDE_COLUMNS = (
+    "cohort",
+    "experiment",
+    "wiki",
+    "variant",
+    "outside_reason",
+    "enrolled_users",
+    "first_enrollment_date",
+    "last_enrollment_date",
 )
 DAILY_COLUMNS = ("cohort", "experiment", "wiki", "variant", "enrollment_date", "new_users", "cumulative_users")
 
@@ -150,6 +180,31 @@ def wilson_interval(successes: int, trials: int, z: float = WILSON_Z) -> tuple[f
     return max(0.0, centre - margin), min(1.0, centre + margin)
 
 
+def goodness_of_fit(
+    observed: list[int], shares: list[float], exact_max_users: int = SRM_EXACT_MAX_USERS
+) -> tuple[float | None, str, float | None]:
+    """(chi-square statistic, test method, p-value) of counts against shares:
+    the exact binomial test (scipy.stats.binomtest, first variant) for two
+    variants with an expected count below 5, else Pearson's chi-square."""
+    total = sum(observed)
+    expected = [total * share for share in shares]
+    small = min(expected) < COCHRAN_MIN_EXPECTED
+    if len(shares) == 2 and small and min(shares) > 0 and total <= exact_max_users:
+        method = "exact_binomial"
+    elif small:
+        method = "chi_square_small_expected"
+    else:
+        method = "chi_square"
+    if total == 0:
+        return None, method, None
+    if len(shares) < 2:
+        return 0.0, method, None
+    chi_square, p_value = (float(v) for v in stats.chisquare(observed, expected))
+    if method == "exact_binomial":
+        p_value = float(stats.binomtest(observed[0], total, shares[0]).pvalue)
+    return chi_square, method, p_value
+
+
 def sample_ratio_checks(
     units: Iterable[dict],
     allocations: Iterable[dict],
@@ -157,7 +212,10 @@ def sample_ratio_checks(
     min_users: int = SRM_MIN_USERS,
 ) -> list[dict]:
     """One test per cohort with units and configured window; one row per
-    configured variant (zero-filled) and per variant the window does not list."""
+    configured variant (zero-filled) and per variant the window does not list.
+    An SRM is reported whatever else is wrong; the Wilson interval is drawn
+    at the same threshold (confidence 1 - p_threshold)."""
+    interval_z = float(stats.norm.isf(p_threshold / 2))
     units = list(units)
     cohorts = {unit["cohort"] for unit in units}
     rows = []
@@ -177,21 +235,16 @@ def sample_ratio_checks(
             total = sum(observed[variant] for variant in configured)
             unexpected_users = sum(observed[variant] for variant in unexpected)
             degrees_of_freedom = len(configured) - 1
-            if total == 0:
-                chi_square = p_value = None
-            else:
-                f_obs = [observed[variant] for variant in configured]
-                f_exp = [total * shares[variant] for variant in configured]
-                if degrees_of_freedom >= 1:
-                    chi_square, p_value = (float(v) for v in stats.chisquare(f_obs, f_exp))
-                else:
-                    chi_square, p_value = 0.0, None
-            if unexpected_users > 0:
+            chi_square, method, p_value = goodness_of_fit(
+                [observed[variant] for variant in configured], [shares[variant] for variant in configured]
+            )
+            is_srm = total >= min_users and p_value is not None and p_value < p_threshold
+            if is_srm:
+                status = "srm"
+            elif unexpected_users > 0:
                 status = "unexpected_variants"
             elif total < min_users:
                 status = "insufficient_data"
-            elif p_value is not None and p_value < p_threshold:
-                status = "srm"
             else:
                 status = "ok"
             test = {
@@ -204,11 +257,15 @@ def sample_ratio_checks(
                 "unexpected_users": unexpected_users,
                 "chi_square": chi_square,
                 "degrees_of_freedom": degrees_of_freedom,
+                "test_method": method,
                 "p_value": p_value,
+                "is_srm": is_srm,
+                "has_unexpected_variants": unexpected_users > 0,
+                "interval_confidence": 1 - p_threshold,
                 "status": status,
             }
             for variant in configured:
-                lower, upper = wilson_interval(observed[variant], total) if total else (None, None)
+                lower, upper = wilson_interval(observed[variant], total, interval_z) if total else (None, None)
                 rows.append(
                     test
                     | {
@@ -239,6 +296,87 @@ def sample_ratio_checks(
     return rows
 
 
+def _run_name(experiment: str, wiki: str, valid_from: dt.date | None, valid_to: dt.date | None) -> str:
+    """`<experiment> <wiki> <from>/<to>`, `..` for an open end (README, "Queries for the acceptance questions")."""
+    ends = [day.isoformat() if day else ".." for day in (valid_from, valid_to)]
+    return f"{experiment} {wiki} {ends[0]}/{ends[1]}"
+
+
+def run_variant_counts(units: Iterable[dict], enrollments: Iterable[dict], allocations: Iterable[dict]) -> dict:
+    """The experiment-run count marts: per allocation window and variant (every
+    configured variant, zero-filled, and each variant users landed in that the
+    window does not list), the counted units whose enrollment date the window
+    holds. A page-impression user is a new account when any account-creation
+    unit (whatever the policy) has the same experiment, wiki and user."""
+    units = list(units)
+    created = {(u["experiment"], u["wiki"], u["user_id"]) for u in enrollments if u["cohort"] == "account_creation"}
+    result: dict[str, list[dict]] = {
+        "fct_account_creation_run_variant_counts": [],
+        "fct_page_impression_run_variant_counts": [],
+    }
+    for (experiment, wiki, valid_from, valid_to), shares in _windows(allocations).items():
+        for cohort, model in (
+            ("account_creation", "fct_account_creation_run_variant_counts"),
+            ("page_impression", "fct_page_impression_run_variant_counts"),
+        ):
+            counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+            for unit in units:
+                if (
+                    unit["cohort"] == cohort
+                    and unit["experiment"] == experiment
+                    and unit["wiki"] == wiki
+                    and _in_window(unit["enrolled_at"].date(), valid_from, valid_to)
+                ):
+                    is_new = (experiment, wiki, unit["user_id"]) in created
+                    row = counts[unit["variant"]]
+                    row[0] += 1
+                    row[1] += int(is_new)
+                    row[2] += int(not is_new)
+                    row[3] += unit["event_count"]
+            run_users = sum(counts[variant][0] for variant in shares)
+            for variant in sorted(set(shares) | set(counts)):
+                users, new, existing, events = counts[variant]
+                configured = variant in shares
+                row = {
+                    "experiment": experiment,
+                    "wiki": wiki,
+                    "valid_from": valid_from,
+                    "valid_to": valid_to,
+                    "experiment_run": _run_name(experiment, wiki, valid_from, valid_to),
+                    "variant": variant,
+                    "is_configured": configured,
+                    "expected_share": shares.get(variant),
+                    "observed_share": users / run_users if configured and run_users else None,
+                    "enrolled_users": users,
+                    "run_users": run_users,
+                }
+                if cohort == "page_impression":
+                    row |= {"new_account_users": new, "existing_account_users": existing, "impression_events": events}
+                result[model].append(row)
+    return result
+
+
+def outside_allocations(units: Iterable[dict], allocations: Iterable[dict]) -> list[dict]:
+    """`fct_enrollments_outside_allocations`: per (cohort, experiment, wiki,
+    variant, reason) the units no window covers, with their first and last date."""
+    windows = _windows(allocations)
+    allocated = {(experiment, wiki) for experiment, wiki, _, _ in windows}
+    days: dict[tuple, list[dt.date]] = defaultdict(list)
+    for unit in units:
+        day = unit["enrolled_at"].date()
+        if any(
+            experiment == unit["experiment"] and wiki == unit["wiki"] and _in_window(day, valid_from, valid_to)
+            for experiment, wiki, valid_from, valid_to in windows
+        ):
+            continue
+        reason = "outside_allocation_windows" if (unit["experiment"], unit["wiki"]) in allocated else "no_allocation"
+        days[(unit["cohort"], unit["experiment"], unit["wiki"], unit["variant"], reason)].append(day)
+    return [
+        dict(zip(OUTSIDE_COLUMNS, key + (len(dates), min(dates), max(dates))))
+        for key, dates in days.items()
+    ]
+
+
 def untested_units(units: Iterable[dict], allocations: Iterable[dict]) -> dict[tuple, int]:
     """(cohort, experiment, wiki, reason) -> units no allocation window covers."""
     windows = _windows(allocations)
@@ -264,7 +402,9 @@ def untested_units(units: Iterable[dict], allocations: Iterable[dict]) -> dict[t
 
 def multi_variant_users(enrollments: Iterable[dict], unit_variants: dict[tuple, set[str]]) -> list[dict]:
     """Per (cohort, experiment, wiki): units, those seen in several variants
-    (from the variants of their events, not the flag), and the variant pairs."""
+    (from the variants of their events, not the flag), and the variant pairs
+    as a list of {first_variant, second_variant, units}, sorted by the names
+    (the mart's JSON text, parsed)."""
     groups: dict[tuple, list[tuple]] = defaultdict(list)
     for unit in enrollments:
         key = (unit["cohort"], unit["experiment"], unit["wiki"], unit["user_id"])
@@ -276,7 +416,10 @@ def multi_variant_users(enrollments: Iterable[dict], unit_variants: dict[tuple, 
         for variants in multi:
             for pair in itertools.combinations(sorted(variants), 2):
                 pairs[pair] += 1
-        labels = sorted(f"{first}|{second}: {count}" for (first, second), count in pairs.items())
+        labels = [
+            {"first_variant": first, "second_variant": second, "units": count}
+            for (first, second), count in sorted(pairs.items())
+        ]
         rows.append(
             {
                 "cohort": cohort,
@@ -285,7 +428,7 @@ def multi_variant_users(enrollments: Iterable[dict], unit_variants: dict[tuple, 
                 "multi_variant_units": len(multi),
                 "total_units": len(keys),
                 "multi_variant_share": len(multi) / len(keys),
-                "variant_pairs": ", ".join(labels),
+                "variant_pairs": labels,
             }
         )
     return rows

@@ -1,7 +1,8 @@
 """The README's "For analysts and BI" queries and SQLAlchemy URL work as written.
 
 Every ```sql block of that section runs on the shared `messy` build
-(conftest.py); the two acceptance queries return the count marts' rows.
+(conftest.py); the two acceptance queries return the experiment-run count
+marts' rows.
 The SQLAlchemy URL (duckdb-engine) is used exactly as printed, with the
 build's path in place of the example path: it reads, and it cannot write.
 """
@@ -44,32 +45,38 @@ def test_every_query_runs(built: DbtProject):
 
 def test_acceptance_queries_return_the_count_marts(built: DbtProject):
     account_creation, page_impression = blocks("sql")[:2]
-    assert "fct_account_creation_variant_counts" in account_creation
-    assert "fct_page_impression_variant_counts" in page_impression
+    assert "fct_account_creation_run_variant_counts" in account_creation
+    assert "fct_page_impression_run_variant_counts" in page_impression
     expected_account_creation = sorted(
         built.read_table(
-            "fct_account_creation_variant_counts",
-            ["experiment", "wiki", "variant", "enrolled_users", "enrolled_users_is_suppressed"],
-        )
+            "fct_account_creation_run_variant_counts",
+            ["experiment_run", "wiki", "variant", "enrolled_users", "expected_share", "observed_share",
+             "enrolled_users_is_suppressed"],
+        ),
+        key=repr,
     )
-    assert built.query(account_creation) == expected_account_creation
+    assert expected_account_creation
+    assert sorted(built.query(account_creation), key=repr) == expected_account_creation
     expected_page_impression = sorted(
         built.read_table(
-            "fct_page_impression_variant_counts",
+            "fct_page_impression_run_variant_counts",
             [
-                "experiment",
+                "experiment_run",
                 "wiki",
                 "variant",
                 "enrolled_users",
                 "new_account_users",
                 "existing_account_users",
                 "impression_events",
+                "expected_share",
+                "observed_share",
                 "enrolled_users_is_suppressed",
                 "new_account_users_is_suppressed",
             ],
-        )
+        ),
+        key=repr,
     )
-    assert built.query(page_impression) == expected_page_impression
+    assert sorted(built.query(page_impression), key=repr) == expected_page_impression
 
 
 def test_the_sqlalchemy_url_reads_and_cannot_write(built: DbtProject):

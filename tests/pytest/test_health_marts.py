@@ -16,6 +16,7 @@ the oracle's distinct events.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections import defaultdict
 
@@ -30,6 +31,8 @@ from dbt_project_runner import DbtProject
 SAMPLE_RATIO_KEY = ("cohort", "experiment", "wiki", "valid_from", "valid_to", "variant")
 MULTI_VARIANT_KEY = ("cohort", "experiment", "wiki")
 DAILY_KEY = ("cohort", "experiment", "wiki", "variant", "enrollment_date")
+RUN_KEY = ("experiment", "wiki", "valid_from", "valid_to", "variant")
+OUTSIDE_KEY = ("cohort", "experiment", "wiki", "variant", "outside_reason")
 # absolute tolerance per float column (the p-value's requirement is 1e-6; it does far better)
 FLOAT_TOLERANCE = {
     "p_value": 1e-9,
@@ -137,17 +140,38 @@ def assert_health_marts_match(project: DbtProject, units: list[dict], allocation
         health_oracle.daily_enrollments(units),
         DAILY_KEY,
     )
+    multi_variant_rows = read_model(project, "fct_multi_variant_users", health_oracle.MULTI_VARIANT_COLUMNS)
+    for row in multi_variant_rows:
+        # JSON text that reads back as the pairs, in order of the names
+        pairs = json.loads(row["variant_pairs"])
+        assert pairs == sorted(pairs, key=lambda pair: (pair["first_variant"], pair["second_variant"]))
+        row["variant_pairs"] = pairs
     assert_rows_match(
         "fct_multi_variant_users",
-        read_model(project, "fct_multi_variant_users", health_oracle.MULTI_VARIANT_COLUMNS),
+        multi_variant_rows,
         health_oracle.multi_variant_users(oracle_units(result), oracle_unit_variants(result)),
         MULTI_VARIANT_KEY,
     )
+    run_counts = health_oracle.run_variant_counts(units, oracle_units(result), allocations)
+    for model, columns in (
+        ("fct_account_creation_run_variant_counts", health_oracle.RUN_COLUMNS),
+        ("fct_page_impression_run_variant_counts", health_oracle.PAGE_RUN_COLUMNS),
+    ):
+        assert_rows_match(model, read_model(project, model, columns), run_counts[model], RUN_KEY)
+    outside = health_oracle.outside_allocations(units, allocations)
+    actual_outside = read_model(project, "fct_enrollments_outside_allocations", health_oracle.OUTSIDE_COLUMNS)
+    if outside:
+        assert_rows_match("fct_enrollments_outside_allocations", actual_outside, outside, OUTSIDE_KEY)
+    else:
+        assert actual_outside == []
+    # every counted unit is in exactly one run or outside every allocation, never both
+    in_runs = sum(row["enrolled_users"] for rows in run_counts.values() for row in rows)
+    assert in_runs + sum(row["enrolled_users"] for row in actual_outside) == len(units)
     output = project.last_run.stdout
     assert warning_result_count(output, "assert_every_enrollment_has_an_allocation") == len(
         health_oracle.untested_units(units, allocations)
     )
-    srm_rows = [row for row in health_oracle.sample_ratio_checks(units, allocations) if row["status"] == "srm"]
+    srm_rows = [row for row in health_oracle.sample_ratio_checks(units, allocations) if row["is_srm"]]
     assert warning_result_count(output, "assert_no_sample_ratio_mismatch") == len(srm_rows)
 
 
@@ -177,7 +201,7 @@ def test_messy_data_has_multi_variant_units(messy_project: DbtProject) -> None:
     """Else the comparison with the oracle would not exercise the pairs."""
     rows = read_model(messy_project, "fct_multi_variant_users", health_oracle.MULTI_VARIANT_COLUMNS)
     assert sum(row["multi_variant_units"] for row in rows) > 0
-    assert any(row["variant_pairs"] for row in rows)
+    assert any(json.loads(row["variant_pairs"]) for row in rows)
 
 
 # ---------------------------------------------------------------------------

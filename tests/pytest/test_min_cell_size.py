@@ -13,6 +13,7 @@ the SQL.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 
 import pytest
@@ -218,7 +219,7 @@ def test_multi_variant_users(true_project: DbtProject, suppressed_project: DbtPr
             assert row["multi_variant_share"] is None, key
         else:
             assert row["multi_variant_share"] == true_row["multi_variant_share"], key
-        pair_counts = [int(pair.rsplit(": ", 1)[1]) for pair in true_row["variant_pairs"].split(", ") if pair]
+        pair_counts = [pair["units"] for pair in json.loads(true_row["variant_pairs"])]
         pairs_small = units_small or any(is_small(count) for count in pair_counts)
         assert_published("multi_variant", key, "variant_pairs", true_row, row, pairs_small)
 

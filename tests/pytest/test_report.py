@@ -208,10 +208,24 @@ def assert_page_matches_marts(project: DbtProject, dom: Element) -> int:
         element.get("data-metric"): element
         for element in dom.find_all(lambda element: "figure" in element.classes())
     }
+    # the headline counts the experiment runs (allocation windows), and the users outside them apart
+    creation_runs = read_counts(
+        project, "fct_account_creation_run_variant_counts",
+        ["experiment", "wiki", "valid_from", "valid_to", "variant"], ["enrolled_users"],
+    )
+    impression_runs = read_counts(
+        project, "fct_page_impression_run_variant_counts",
+        ["experiment", "wiki", "valid_from", "valid_to", "variant"], ["enrolled_users", "new_account_users"],
+    )
+    outside = read_counts(
+        project, "fct_enrollments_outside_allocations",
+        ["cohort", "experiment", "wiki", "variant", "outside_reason"], ["enrolled_users"],
+    )
     expected_figures = {
-        "account_creation_users": total(row["enrolled_users"] for row in account_creation.values()),
-        "page_impression_users": total(row["enrolled_users"] for row in page_impression.values()),
-        "new_account_users": total(row["new_account_users"] for row in page_impression.values()),
+        "account_creation_users": total(row["enrolled_users"] for row in creation_runs.values()),
+        "page_impression_users": total(row["enrolled_users"] for row in impression_runs.values()),
+        "new_account_users": total(row["new_account_users"] for row in impression_runs.values()),
+        "outside_users": total(row["enrolled_users"] for row in outside.values()),
         "rejected_lines": project.query("select count(*) from main.fct_rejected_events")[0][0],
     }
     for metric, expected in expected_figures.items():
@@ -220,7 +234,7 @@ def assert_page_matches_marts(project: DbtProject, dom: Element) -> int:
         assert figures[metric].get("data-value") == str(expected), metric
     srm_tests = project.query(
         "select count(distinct (cohort, experiment, wiki, valid_from, valid_to)) from main.fct_sample_ratio_checks "
-        "where status = 'srm'"
+        "where is_srm"
     )[0][0]
     assert shown_count(figures["srm_tests"].children[0].text) == srm_tests
 
@@ -301,6 +315,23 @@ def assert_page_matches_marts(project: DbtProject, dom: Element) -> int:
          "coalesce(cast(valid_to as varchar), '')", "variant", "status"],
         ["observed_users", "total_users"],
     )
+    # where the expected share lies against the interval, computed here from the mart's numbers
+    intervals = {}
+    for row in project.query(
+        "select cohort, experiment, wiki, coalesce(cast(valid_from as varchar), ''), "
+        "coalesce(cast(valid_to as varchar), ''), variant, status, expected_share, "
+        "observed_share_wilson_lower, observed_share_wilson_upper, interval_confidence "
+        "from main.fct_sample_ratio_checks"
+    ):
+        expected, lower, upper, confidence = row[7:]
+        assert confidence == pytest.approx(0.999)
+        if lower is None or expected is None:
+            intervals[row[:7]] = ""
+        else:
+            intervals[row[:7]] = "above" if expected < lower else "below" if expected > upper else "within"
+    caption = dom.find_all(lambda element: element.tag == "section" and element.get("id") == "sample-ratio")[0]
+    caption_text = caption.children[1].text
+    assert "99.9% interval" in caption_text and "0.001" in caption_text and "95%" not in caption_text
     test_bodies = dom.find_all(lambda element: element.tag == "tbody" and element.get("data-status"))
     seen = 0
     for body in test_bodies:
@@ -312,6 +343,7 @@ def assert_page_matches_marts(project: DbtProject, dom: Element) -> int:
             cells = [cell for cell in row.children if cell.get("data-users") is not None]
             assert cells, key
             assert shown_count(cells[-1].text) == checks[key]["observed_users"], key
+            assert row.get("data-interval") == intervals[key], key
             seen += 1
     assert seen == len(checks)
 

@@ -287,3 +287,41 @@ def test_enrollment_over_time_equals_fct_daily_enrollments(built: DbtProject, me
             assert weekly.get(key, 0) == cumulative_users, key
             weeks_checked += 1
     assert weeks_checked > 10
+
+
+def test_run_metrics_equal_the_experiment_run_marts(built: DbtProject, metricflow: MetricFlow):
+    """The experiment-scoped answer: users per variant in each experiment run."""
+    rows = metricflow.query(
+        ["run_account_creation_users"],
+        ["account_creation_run__experiment_run", "account_creation_run__variant"],
+    )
+    answered = {
+        (row["account_creation_run__experiment_run"], row["account_creation_run__variant"]): as_int(
+            row["run_account_creation_users"]
+        )
+        for row in rows
+    }
+    expected = {
+        (run, variant): users
+        for run, variant, users in built.read_table(
+            "fct_account_creation_run_variant_counts", ["experiment_run", "variant", "enrolled_users"]
+        )
+    }
+    assert expected and answered == expected
+
+    metrics = ["run_page_impression_users", "run_new_account_users", "run_existing_account_users"]
+    rows = metricflow.query(metrics, ["page_impression_run__experiment_run", "page_impression_run__variant"])
+    answered = {
+        (row["page_impression_run__experiment_run"], row["page_impression_run__variant"]): tuple(
+            as_int(row[metric]) for metric in metrics
+        )
+        for row in rows
+    }
+    expected = {
+        (row[0], row[1]): tuple(row[2:])
+        for row in built.read_table(
+            "fct_page_impression_run_variant_counts",
+            ["experiment_run", "variant", "enrolled_users", "new_account_users", "existing_account_users"],
+        )
+    }
+    assert expected and answered == expected

@@ -3,12 +3,15 @@
 * The macros `chi_square_p_value`, `erfc` and `wilson_score_bound` are
   rendered once each with `dbt compile --inline` and run by DuckDB on a grid
   of inputs: 1 to 100 degrees of freedom, statistics from 0 to 1e9.
+* `two_sided_normal_quantile` (compile time) against scipy.stats.norm.isf.
 * The real model `fct_sample_ratio_checks` is compiled once and run on a
   seeded sweep of count vectors (2 to 6 variants, equal and unequal shares,
   0/1/2 users, up to 1e8 users per variant, exact ties, splits on either
-  side of the 0.001 threshold, unexpected variants) put in place of its
+  side of the 0.001 threshold, unexpected variants, small expected counts
+  of two variants judged by the exact binomial test) put in place of its
   input `int_sample_ratio_observations`; every test is compared with
-  scipy.stats.chisquare / chi2.sf and the Wilson formula.
+  scipy.stats.chisquare / chi2.sf / binomtest and the Wilson formula at the
+  same threshold.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ P_VALUE_TOLERANCE = 1e-6  # the requirement
 P_VALUE_MEASURED = 1e-12  # what the macro achieves; a regression shows here first
 SWEEP_SEED = 20250218
 SWEEP_CASES = 600
+QUANTILE_ALPHAS = (1e-12, 1e-9, 1e-6, 1e-4, 0.001, 0.0123, 0.05, 0.1, 0.3173, 0.5, 0.9)
 
 
 MACRO_QUERIES = {
@@ -37,6 +41,9 @@ MACRO_QUERIES = {
     "erfc": "select z, {{ erfc('z') }} as value from grid",
     "wilson": "select successes, trials, {{ wilson_score_bound('successes', 'trials', 'lower') }} as lower_bound, "
     "{{ wilson_score_bound('successes', 'trials', 'upper') }} as upper_bound from grid",
+    "quantile": "select " + ", ".join(
+        f"{{{{ two_sided_normal_quantile({alpha!r}) }}}} as q{index}" for index, alpha in enumerate(QUANTILE_ALPHAS)
+    ),
 }
 QUERY_SEPARATOR = "\n-- next query --\n"
 
@@ -143,6 +150,13 @@ def test_wilson_bounds_match_the_formula(macro_sql: dict[str, str]) -> None:
         assert 0 <= lower <= successes / trials <= upper <= 1
 
 
+def test_two_sided_normal_quantile_matches_scipy(macro_sql: dict[str, str]) -> None:
+    with duckdb.connect() as connection:
+        values = connection.execute(macro_sql["quantile"]).fetchone()
+    for alpha, value in zip(QUANTILE_ALPHAS, values):
+        assert float(value) == pytest.approx(float(stats.norm.isf(alpha / 2)), abs=1e-9), alpha
+
+
 # ---------------------------------------------------------------------------
 # the real model on a sweep of count vectors
 
@@ -198,6 +212,20 @@ def sweep_cases() -> list[tuple[list[float], list[int], int]]:
         counts = random_counts(rng, np_rng, shares)
         unexpected = rng.choice([1, 250]) if rng.random() < 0.05 else 0
         cases.append((shares, counts, unexpected))
+    # small expected counts of two variants: the exact binomial test
+    for _ in range(120):
+        share = rng.choice([0.001, 0.01, 0.02, 0.05, 0.2])
+        total = rng.randint(1, int(5 / share))
+        first = int(np_rng.binomial(total, share)) + rng.choice([0, 0, 1, 2, 5, 10])
+        first = min(first, total)
+        shares = [share, 1 - share] if rng.random() < 0.5 else [1 - share, share]
+        counts = [first, total - first] if shares[0] == share else [total - first, first]
+        cases.append((shares, counts, 250 if rng.random() < 0.1 else 0))
+    cases.append(([0.02, 0.98], [7, 93], 0))  # issue 13: chi-square p 3.6e-4, exact 0.0041
+    cases.append(([0.02, 0.98], [9, 91], 1))  # an exact SRM plus a stray user
+    cases.append(([0.00002, 0.99998], [5, 99_995], 0))  # exact at srm_exact_max_users
+    cases.append(([0.00002, 0.99998], [5, 99_996], 0))  # one more user: chi-square
+    cases.append(([0.02, 0.49, 0.49], [8, 46, 46], 0))  # three variants keep chi-square
     cases.append(([0.5, 0.5], [0, 0], 0))
     cases.append(([0.5, 0.5], [10**8, 10**8], 0))
     cases.append(([0.5, 0.5], [1, 0], 0))
@@ -252,35 +280,57 @@ def test_sample_ratio_checks_match_scipy_on_a_sweep(compiled_sample_ratio_checks
 
     worst = 0.0
     statuses: dict[str, int] = {}
+    methods: dict[str, int] = {}
+    interval_z = float(stats.norm.isf(0.001 / 2))
     for index, (shares, counts, unexpected) in enumerate(cases):
         records = by_case[f"case{index:04d}"]
         configured = [r for r in records if r["is_configured"]]
         assert [r["observed_users"] for r in configured] == counts
         total = sum(counts)
-        expected_status = "unexpected_variants" if unexpected else None
         test = configured[0]
         assert {(r["total_users"], r["unexpected_users"], r["degrees_of_freedom"]) for r in records} == {
             (total, unexpected, len(shares) - 1)
         }
+        expected_method = (
+            "exact_binomial"
+            if len(shares) == 2 and min(total * s for s in shares) < 5 and total <= 100_000
+            else "chi_square_small_expected"
+            if min(total * s for s in shares) < 5
+            else "chi_square"
+        )
+        assert {r["test_method"] for r in records} == {expected_method}, (index, counts, shares)
+        methods[expected_method] = methods.get(expected_method, 0) + 1
+        is_srm = False
         if total == 0:
             assert test["chi_square"] is None and test["p_value"] is None
-            expected_status = expected_status or "ok"
         else:
-            chi_square, p_value = stats.chisquare(counts, [total * share for share in shares])
+            expected_counts = [total * share for share in shares]
+            chi_square, p_value = stats.chisquare(counts, expected_counts)
+            if expected_method == "exact_binomial":
+                # the first configured variant by name is v0
+                p_value = stats.binomtest(counts[0], total, shares[0]).pvalue
             assert test["chi_square"] == pytest.approx(chi_square, rel=1e-9, abs=1e-9), (index, counts, shares)
             assert abs(test["p_value"] - p_value) <= P_VALUE_TOLERANCE, (index, counts, shares)
             worst = max(worst, abs(test["p_value"] - p_value))
             if chi_square == 0:
                 assert test["p_value"] == 1.0
-            expected_status = expected_status or ("srm" if p_value < 0.001 else "ok")
+            is_srm = p_value < 0.001
             for record, count, share in zip(configured, counts, shares):
-                lower, upper = health_oracle.wilson_interval(count, total)
+                lower, upper = health_oracle.wilson_interval(count, total, interval_z)
                 assert record["observed_share_wilson_lower"] == pytest.approx(lower, abs=1e-12)
                 assert record["observed_share_wilson_upper"] == pytest.approx(upper, abs=1e-12)
                 assert record["expected_users"] == pytest.approx(total * share, rel=1e-12)
                 assert record["observed_share"] == pytest.approx(count / total, rel=1e-12)
-        assert {r["status"] for r in records} == {expected_status}, (index, counts, shares, test["p_value"])
+        # an SRM is reported whatever else is wrong
+        expected_status = "srm" if is_srm else "unexpected_variants" if unexpected else "ok"
+        assert {(r["status"], r["is_srm"], r["has_unexpected_variants"]) for r in records} == {
+            (expected_status, is_srm, unexpected > 0)
+        }, (index, counts, shares, test["p_value"])
         statuses[expected_status] = statuses.get(expected_status, 0) + 1
     assert worst <= P_VALUE_MEASURED
-    # the sweep really covers every outcome
+    # the sweep really covers every outcome and method
     assert {"ok", "srm", "unexpected_variants"} <= set(statuses), statuses
+    assert set(methods) == {"exact_binomial", "chi_square", "chi_square_small_expected"}, methods
+    # an SRM masked by unexpected users before issue 13 is an srm now
+    masked = [i for i, (_, counts, unexpected) in enumerate(cases) if unexpected and by_case[f"case{i:04d}"][0]["is_srm"]]
+    assert masked, "no SRM with unexpected users in the sweep"

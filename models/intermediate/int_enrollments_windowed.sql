@@ -1,0 +1,86 @@
+-- Every counted unit (int_enrollments_counted, so multi_variant_policy
+-- applies) with the allocation window of its experiment and wiki that holds
+-- the UTC date of its enrolled_at (windows of one experiment and wiki never
+-- share a day), or none, and why: `no_allocation` (the experiment and wiki
+-- have no allocation at all) or `outside_allocation_windows`. A
+-- page-impression unit is a new account when its user has an
+-- account-creation unit in the same experiment and wiki (any policy, any
+-- window: the rule of fct_page_impression_variant_counts).
+with
+
+units as (
+    select * from {{ ref('int_enrollments_counted') }}
+),
+
+enrollments as (
+    select * from {{ ref('fct_experiment_enrollments') }}
+),
+
+allocations as (
+    select * from {{ ref('int_experiment_allocations_resolved') }}
+),
+
+windows as (
+    select distinct
+        experiment,
+        wiki,
+        valid_from,
+        valid_to,
+        allocation_window_key
+    from allocations
+),
+
+allocated_wikis as (
+    select distinct
+        experiment,
+        wiki
+    from allocations
+),
+
+account_creation_units as (
+    select
+        experiment,
+        wiki,
+        user_id
+    from enrollments
+    where cohort = 'account_creation'
+),
+
+windowed as (
+    select
+        units.cohort,
+        units.experiment,
+        units.wiki,
+        units.user_id,
+        units.variant,
+        units.enrolled_at,
+        units.enrollment_date,
+        units.event_count,
+        windows.valid_from,
+        windows.valid_to,
+        windows.allocation_window_key,
+        case
+            when windows.allocation_window_key is not null then cast(null as {{ dbt.type_string() }})
+            when allocated_wikis.wiki is null then 'no_allocation'
+            else 'outside_allocation_windows'
+        end as outside_reason,
+        account_creation_units.user_id is not null as is_new_account
+    from units
+    left join windows
+        on
+            units.experiment = windows.experiment
+            and units.wiki = windows.wiki
+            and (windows.valid_from is null or units.enrollment_date >= windows.valid_from)
+            and (windows.valid_to is null or units.enrollment_date <= windows.valid_to)
+    left join allocated_wikis
+        on
+            units.experiment = allocated_wikis.experiment
+            and units.wiki = allocated_wikis.wiki
+    left join account_creation_units
+        on
+            units.experiment = account_creation_units.experiment
+            and units.wiki = account_creation_units.wiki
+            and units.user_id = account_creation_units.user_id
+)
+
+select * from windowed
