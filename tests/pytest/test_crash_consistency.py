@@ -106,8 +106,11 @@ def run_and_kill(project: DbtProject, marker: str, node: str | None) -> bool:
     deadline = time.monotonic() + KILL_TIMEOUT_SECONDS
     for line in process.stdout:
         if marker in line and (node is None or re.search(rf"\b{node}\b", line)):
-            os.killpg(process.pid, signal.SIGKILL)
-            killed = True
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+                killed = True
+            except ProcessLookupError:  # dbt had already exited
+                pass
             break
         if time.monotonic() > deadline:
             break
