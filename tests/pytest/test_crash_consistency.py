@@ -102,13 +102,13 @@ def run_and_kill(project: DbtProject, marker: str, node: str | None) -> bool:
         text=True,
         start_new_session=True,
     )
-    killed = False
     deadline = time.monotonic() + KILL_TIMEOUT_SECONDS
+    marker_seen = False
     for line in process.stdout:
         if marker in line and (node is None or re.search(rf"\b{node}\b", line)):
+            marker_seen = True
             try:
                 os.killpg(process.pid, signal.SIGKILL)
-                killed = True
             except ProcessLookupError:  # dbt had already exited
                 pass
             break
@@ -117,7 +117,7 @@ def run_and_kill(project: DbtProject, marker: str, node: str | None) -> bool:
     process.kill()
     process.wait()
     process.stdout.close()
-    return killed
+    return marker_seen and process.returncode == -signal.SIGKILL  # not a dbt that had finished
 
 
 @pytest.fixture(scope="module")
