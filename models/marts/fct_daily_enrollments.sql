@@ -1,8 +1,12 @@
 -- New and cumulative enrolled users per (cohort, experiment, wiki, variant)
 -- and UTC day, on a spine from the first to the last enrollment date of the
 -- experiment and wiki (any cohort), zero-filled. Counts the units of
--- int_enrollments_counted, so the last cumulative value of a variant equals
--- its enrolled_users in the count marts.
+-- int_enrollments_counted whose enrollment date lies in the daily series'
+-- bounds (int_enrollments_windowed: the allocation windows, else the vars
+-- daily_series_start / daily_series_end), so the spine never runs over
+-- centuries; the others are in fct_enrollments_outside_daily_series. The
+-- last cumulative value of a variant equals its enrolled_users in the count
+-- marts less those.
 -- With the var min_cell_size set, a day's new_users below it is suppressed,
 -- and cumulative_users from the first day with a suppressed non-zero count
 -- on (differences of the cumulative would give the day away). When the
@@ -12,7 +16,8 @@
 with
 
 units as (
-    select * from {{ ref('int_enrollments_counted') }}
+    select * from {{ ref('int_enrollments_windowed') }}
+    where is_in_daily_series
 ),
 
 date_bounds as (

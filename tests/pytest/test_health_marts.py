@@ -32,6 +32,7 @@ SAMPLE_RATIO_KEY = ("cohort", "experiment", "wiki", "valid_from", "valid_to", "v
 MULTI_VARIANT_KEY = ("cohort", "experiment", "wiki")
 DAILY_KEY = ("cohort", "experiment", "wiki", "variant", "enrollment_date")
 RUN_KEY = ("experiment", "wiki", "valid_from", "valid_to", "variant")
+OUTSIDE_DAILY_KEY = ("cohort", "experiment", "wiki", "variant")
 OUTSIDE_KEY = ("cohort", "experiment", "wiki", "variant", "outside_reason")
 # absolute tolerance per float column (the p-value's requirement is 1e-6; it does far better)
 FLOAT_TOLERANCE = {
@@ -137,8 +138,19 @@ def assert_health_marts_match(project: DbtProject, units: list[dict], allocation
     assert_rows_match(
         "fct_daily_enrollments",
         read_model(project, "fct_daily_enrollments", health_oracle.DAILY_COLUMNS),
-        health_oracle.daily_enrollments(units),
+        health_oracle.daily_enrollments(units, allocations),
         DAILY_KEY,
+    )
+    outside_daily = health_oracle.outside_daily_series(units, allocations)
+    actual_outside_daily = read_model(
+        project, "fct_enrollments_outside_daily_series", health_oracle.OUTSIDE_DAILY_COLUMNS
+    )
+    if outside_daily:
+        assert_rows_match("fct_enrollments_outside_daily_series", actual_outside_daily, outside_daily, OUTSIDE_DAILY_KEY)
+    else:
+        assert actual_outside_daily == []
+    assert warning_result_count(project.last_run.stdout, "assert_no_enrollments_outside_daily_series") == len(
+        outside_daily
     )
     multi_variant_rows = read_model(project, "fct_multi_variant_users", health_oracle.MULTI_VARIANT_COLUMNS)
     for row in multi_variant_rows:
@@ -331,3 +343,87 @@ def test_multi_variant_error_threshold_fails_the_build(skewed_project: DbtProjec
         check=False,
     )
     assert strict.returncode != 0 and "FAIL" in strict.stdout, strict.stdout[-2000:]
+
+
+# ---------------------------------------------------------------------------
+# enrollments dated far outside any plausible series: the build stays green
+
+FAR_DATES = (
+    "0001-01-01T00:00:00Z",
+    "9999-12-31T23:59:59Z",
+    "1970-01-01T00:00:00Z",
+    "2099-06-30T12:00:00Z",
+)
+FAR_USER_ID_BASE = 7_777_000_000_000
+
+
+@pytest.fixture(scope="module")
+def far_dates_dataset(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    """A small generated data set plus one file of copies of accepted events
+    (new users and event ids) dated 0001, 9999, 1970 and 2099: in a wiki with
+    allocations and in wikis without."""
+    # from April: every event names its wiki in mediawiki.database
+    cfg = generate_events.preset_config("sample", seed=SKEW_SEED, events=600, start=dt.date(2025, 4, 1), days=12)
+    dataset = generate_dataset(cfg, tmp_path_factory.mktemp("far_dates_events"))
+    accepted = [
+        json.loads(line)
+        for file in dataset.files
+        for line, expected in zip(file.lines, file.expected)
+        if expected == "accepted"
+    ]
+    allocated = {row["wiki"] for row in health_oracle.read_allocations()}
+    chosen = [event for event in accepted if event.get("mediawiki", {}).get("database") in allocated][:4]
+    chosen += [
+        event
+        for event in accepted
+        if event.get("mediawiki", {}).get("database") not in (None, *allocated)
+    ][:4]
+    assert len(chosen) == 8
+    lines = []
+    for index, event in enumerate(chosen):
+        moment = FAR_DATES[index % len(FAR_DATES)]
+        event["dt"] = moment
+        event["meta"]["dt"] = moment
+        event["meta"]["id"] = f"00000000-0000-4000-8000-{index:012d}"
+        event["performer"]["id"] = FAR_USER_ID_BASE + index
+        lines.append(json.dumps(event))
+    folder = dataset.root / "datacenter=eqiad" / "year=2025" / "month=3" / "day=1" / "hour=0"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "part-far-dates.json").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return dataset
+
+
+@pytest.fixture(scope="module")
+def far_dates_project(far_dates_dataset: Dataset, tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
+    directory = tmp_path_factory.mktemp("far_dates_warehouse")
+    project = DbtProject(directory / "warehouse.duckdb", events_path=far_dates_dataset.events_path)
+    project.build(check=False)
+    return project
+
+
+def test_far_dates_build_green_and_are_reported(far_dates_project: DbtProject, far_dates_dataset: Dataset) -> None:
+    assert_built(far_dates_project)
+    result = far_dates_dataset.oracle
+    units = oracle_units(result)
+    far_ids = {FAR_USER_ID_BASE + index for index in range(8)}
+    far = [unit for unit in units if unit["user_id"] in far_ids]
+    assert {unit["enrolled_at"].year for unit in far} == {1, 9999, 1970, 2099}
+    # the all-time count marts keep them, as the oracle does
+    for model, rows in health_oracle.variant_counts(units).items():
+        assert sorted(far_dates_project.read_table(model, list(oracle.MODEL_COLUMNS[model]))) == sorted(rows), model
+    # the daily series leaves them out and the mart of outside enrollments has every one of them
+    assert_health_marts_match(far_dates_project, units, health_oracle.read_allocations(), result)
+    outside = read_model(far_dates_project, "fct_enrollments_outside_daily_series", health_oracle.OUTSIDE_DAILY_COLUMNS)
+    assert sum(row["enrolled_users"] for row in outside) >= len(far)
+    assert {row["first_enrollment_date"].year for row in outside} >= {1, 1970}
+    assert {row["last_enrollment_date"].year for row in outside} >= {9999, 2099}
+    assert "Warning in test assert_no_enrollments_outside_daily_series" in far_dates_project.last_run.stdout
+    # no series spans more days than the data set's own dates
+    span = far_dates_project.query(
+        "select max(days) from (select count(*) as days from main.fct_daily_enrollments "
+        "group by cohort, experiment, wiki, variant)"
+    )[0][0]
+    assert span <= 12
+    metric_rows = far_dates_project.query("select count(*) from main.fct_daily_variant_metrics")[0][0]
+    daily_rows = far_dates_project.query("select count(*) from main.fct_daily_enrollments")[0][0]
+    assert metric_rows == daily_rows
