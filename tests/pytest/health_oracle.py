@@ -10,6 +10,7 @@ the SQL: plain dicts and loops over the units of the core oracle
 * `multi_variant_users(enrollments, unit_variants)`: `fct_multi_variant_users`.
 * `daily_enrollments(units, allocations)`: `fct_daily_enrollments`.
 * `outside_daily_series(units, allocations)`: `fct_enrollments_outside_daily_series`.
+* `cross_cohort_conflicts(enrollments)`: `fct_cross_cohort_conflicts`.
 * `untested_units(units, allocations)`: what the warning
   `assert_every_enrollment_has_an_allocation` lists.
 
@@ -106,6 +107,14 @@ OUTSIDE_DAILY_COLUMNS = (
     "enrolled_users",
     "first_enrollment_date",
     "last_enrollment_date",
+)
+CROSS_COHORT_COLUMNS = (
+    "experiment",
+    "wiki",
+    "conflict_type",
+    "users_in_both_cohorts",
+    "conflicting_users",
+    "conflicting_share",
 )
 DAILY_SERIES_START = dt.date(2019, 1, 1)  # the var daily_series_start's default
 DAILY_COLUMNS = ("cohort", "experiment", "wiki", "variant", "enrollment_date", "new_users", "cumulative_users")
@@ -538,3 +547,38 @@ def daily_enrollments(
             )
             day += dt.timedelta(days=1)
     return rows
+
+
+# ---------------------------------------------------------------------------
+# Conflicts between a user's two cohorts
+
+
+def cross_cohort_conflicts(enrollments: Iterable[dict]) -> list[dict]:
+    """Per (experiment, wiki) with users enrolled in both cohorts (every unit,
+    any policy): how many of them have a page-impression variant other than
+    their account-creation variant, and how many a first page impression
+    earlier than the account's creation."""
+    units = {(unit["cohort"], unit["experiment"], unit["wiki"], unit["user_id"]): unit for unit in enrollments}
+    totals: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (cohort, experiment, wiki, user_id), creation in units.items():
+        if cohort != "account_creation":
+            continue
+        impression = units.get(("page_impression", experiment, wiki, user_id))
+        if impression is None:
+            continue
+        group = totals[(experiment, wiki)]
+        group["users"] += 1
+        group["variant_differs"] += impression["variant"] != creation["variant"]
+        group["impression_before_creation"] += impression["enrolled_at"] < creation["enrolled_at"]
+    return [
+        {
+            "experiment": experiment,
+            "wiki": wiki,
+            "conflict_type": conflict_type,
+            "users_in_both_cohorts": group["users"],
+            "conflicting_users": group[conflict_type],
+            "conflicting_share": group[conflict_type] / group["users"],
+        }
+        for (experiment, wiki), group in totals.items()
+        for conflict_type in ("variant_differs", "impression_before_creation")
+    ]

@@ -32,6 +32,7 @@ SAMPLE_RATIO_KEY = ("cohort", "experiment", "wiki", "valid_from", "valid_to", "v
 MULTI_VARIANT_KEY = ("cohort", "experiment", "wiki")
 DAILY_KEY = ("cohort", "experiment", "wiki", "variant", "enrollment_date")
 RUN_KEY = ("experiment", "wiki", "valid_from", "valid_to", "variant")
+CROSS_COHORT_KEY = ("experiment", "wiki", "conflict_type")
 OUTSIDE_DAILY_KEY = ("cohort", "experiment", "wiki", "variant")
 OUTSIDE_KEY = ("cohort", "experiment", "wiki", "variant", "outside_reason")
 # absolute tolerance per float column (the p-value's requirement is 1e-6; it does far better)
@@ -44,6 +45,7 @@ FLOAT_TOLERANCE = {
     "expected_users": 1e-9,
     "expected_share": 1e-12,
     "multi_variant_share": 1e-12,
+    "conflicting_share": 1e-12,
 }
 
 SKEW_SEED = 7
@@ -179,7 +181,28 @@ def assert_health_marts_match(project: DbtProject, units: list[dict], allocation
     # every counted unit is in exactly one run or outside every allocation, never both
     in_runs = sum(row["enrolled_users"] for rows in run_counts.values() for row in rows)
     assert in_runs + sum(row["enrolled_users"] for row in actual_outside) == len(units)
+    all_units = oracle_units(result)
+    conflicts = health_oracle.cross_cohort_conflicts(all_units)
+    actual_conflicts = read_model(project, "fct_cross_cohort_conflicts", health_oracle.CROSS_COHORT_COLUMNS)
+    if conflicts:
+        assert_rows_match("fct_cross_cohort_conflicts", actual_conflicts, conflicts, CROSS_COHORT_KEY)
+    else:
+        assert actual_conflicts == []
     output = project.last_run.stdout
+    assert warning_result_count(output, "assert_no_impressions_before_account_creation") == sum(
+        1 for row in conflicts if row["conflict_type"] == "impression_before_creation" and row["conflicting_users"]
+    )
+    creation_variants = {
+        (unit["experiment"], unit["wiki"], unit["user_id"]): unit["variant"]
+        for unit in all_units
+        if unit["cohort"] == "account_creation"
+    }
+    variant_pairs = set()
+    for unit in all_units:
+        key = (unit["experiment"], unit["wiki"], unit["user_id"])
+        if unit["cohort"] == "page_impression" and key in creation_variants and creation_variants[key] != unit["variant"]:
+            variant_pairs.add((unit["experiment"], unit["wiki"], creation_variants[key], unit["variant"]))
+    assert warning_result_count(output, "assert_no_cross_cohort_variant_conflicts") == len(variant_pairs)
     assert warning_result_count(output, "assert_every_enrollment_has_an_allocation") == len(
         health_oracle.untested_units(units, allocations)
     )
@@ -361,7 +384,8 @@ FAR_USER_ID_BASE = 7_777_000_000_000
 def far_dates_dataset(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
     """A small generated data set plus one file of copies of accepted events
     (new users and event ids) dated 0001, 9999, 1970 and 2099: in a wiki with
-    allocations and in wikis without."""
+    allocations and in wikis without; and three users in both cohorts
+    (cross_cohort_lines)."""
     # from April: every event names its wiki in mediawiki.database
     cfg = generate_events.preset_config("sample", seed=SKEW_SEED, events=600, start=dt.date(2025, 4, 1), days=12)
     dataset = generate_dataset(cfg, tmp_path_factory.mktemp("far_dates_events"))
@@ -387,10 +411,41 @@ def far_dates_dataset(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
         event["meta"]["id"] = f"00000000-0000-4000-8000-{index:012d}"
         event["performer"]["id"] = FAR_USER_ID_BASE + index
         lines.append(json.dumps(event))
+    lines += cross_cohort_lines(chosen[0])
     folder = dataset.root / "datacenter=eqiad" / "year=2025" / "month=3" / "day=1" / "hour=0"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "part-far-dates.json").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return dataset
+
+
+CONFLICT_USER_IDS = (FAR_USER_ID_BASE + 100, FAR_USER_ID_BASE + 101, FAR_USER_ID_BASE + 102)
+
+
+def cross_cohort_lines(template: dict) -> list[str]:
+    """Three users of the template's wiki in both cohorts: one whose page
+    impression shows the other variant, one whose page impression comes an
+    hour before the account's creation, one consistent."""
+
+    def event(index: int, source: str, user_id: int, moment: str, variant: str) -> str:
+        copy = json.loads(json.dumps(template))
+        copy.pop("experiment", None)
+        copy["action_source"] = source
+        copy["dt"] = copy["meta"]["dt"] = moment
+        copy["meta"]["id"] = f"00000000-0000-4000-9000-{index:012d}"
+        copy["performer"]["id"] = user_id
+        copy["experiments"] = {"enrolled": ["growth-experiments"], "assigned": {"growth-experiments": variant}}
+        return json.dumps(copy)
+
+    conflicted, early, consistent = CONFLICT_USER_IDS
+    treatment = "surfacing-structured-task"
+    return [
+        event(1, "LocalUserCreatedHook", conflicted, "2025-04-03T10:00:00Z", "control"),
+        event(2, "BeforePageDisplayHook", conflicted, "2025-04-03T10:05:00Z", treatment),
+        event(3, "LocalUserCreatedHook", early, "2025-04-03T11:00:00Z", "control"),
+        event(4, "BeforePageDisplayHook", early, "2025-04-03T10:00:00Z", "control"),
+        event(5, "LocalUserCreatedHook", consistent, "2025-04-03T12:00:00Z", treatment),
+        event(6, "BeforePageDisplayHook", consistent, "2025-04-03T12:01:00Z", treatment),
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -427,3 +482,17 @@ def test_far_dates_build_green_and_are_reported(far_dates_project: DbtProject, f
     metric_rows = far_dates_project.query("select count(*) from main.fct_daily_variant_metrics")[0][0]
     daily_rows = far_dates_project.query("select count(*) from main.fct_daily_enrollments")[0][0]
     assert metric_rows == daily_rows
+
+
+def test_cross_cohort_conflicts_are_counted_and_warned(far_dates_project: DbtProject, far_dates_dataset: Dataset) -> None:
+    assert_built(far_dates_project)
+    rows = far_dates_project.query(
+        "select user_id, is_variant_conflict, is_impression_before_creation "
+        "from main.int_cross_cohort_users_compared where user_id >= ?",
+        [FAR_USER_ID_BASE + 100],
+    )
+    conflicted, early, consistent = CONFLICT_USER_IDS
+    assert sorted(rows) == [(conflicted, True, False), (early, False, True), (consistent, False, False)]
+    output = far_dates_project.last_run.stdout
+    assert warning_result_count(output, "assert_no_cross_cohort_variant_conflicts") >= 1
+    assert warning_result_count(output, "assert_no_impressions_before_account_creation") >= 1
