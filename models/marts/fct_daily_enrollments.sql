@@ -12,12 +12,31 @@
 -- on (differences of the cumulative would give the day away). When the
 -- suppressed non-zero days of a series add up to fewer than min_cell_size
 -- users, every count of the series is suppressed: its total is published in
--- the count marts, and the published days would give their sum away.
+-- the count marts, and the published days would give their sum away. Units
+-- outside the bounds count among those suppressed users when their own
+-- count in fct_enrollments_outside_daily_series is suppressed (the count
+-- mart minus the series would give it away).
 with
 
-units as (
+windowed_units as (
     select * from {{ ref('int_enrollments_windowed') }}
+),
+
+units as (
+    select * from windowed_units
     where is_in_daily_series
+),
+
+outside_series_users as (
+    select
+        cohort,
+        experiment,
+        wiki,
+        variant,
+        cast(count(*) as bigint) as outside_users
+    from windowed_units
+    where not is_in_daily_series
+    group by cohort, experiment, wiki, variant
 ),
 
 date_bounds as (
@@ -114,11 +133,29 @@ series_small_users as (
     from small_days
 ),
 
+series_hidden_users as (
+    select
+        series_small_users.*,
+        series_small_users.small_day_users
+        + case
+            when {{ is_below_min_cell_size('outside_series_users.outside_users') }}
+                then coalesce(outside_series_users.outside_users, 0)
+            else 0
+        end as hidden_users
+    from series_small_users
+    left join outside_series_users
+        on
+            series_small_users.cohort = outside_series_users.cohort
+            and series_small_users.experiment = outside_series_users.experiment
+            and series_small_users.wiki = outside_series_users.wiki
+            and series_small_users.variant = outside_series_users.variant
+),
+
 series_marks as (
     select
         *,
-        ({{ is_below_min_cell_size('small_day_users') }} and small_day_users > 0) as is_series_suppressed
-    from series_small_users
+        ({{ is_below_min_cell_size('hidden_users') }} and hidden_users > 0) as is_series_suppressed
+    from series_hidden_users
 ),
 
 published as (
