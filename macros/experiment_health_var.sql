@@ -41,7 +41,7 @@
         'multi_variant_error_share': 0.10,
         'multi_variant_min_units': 100,
         'experiment_allocations_relation': none,
-        'daily_series_start': '2019-01-01',
+        'daily_series_start': '2020-01-01',
         'daily_series_end': none,
     } -%}
     {%- if name not in defaults -%}

@@ -116,7 +116,7 @@ CROSS_COHORT_COLUMNS = (
     "conflicting_users",
     "conflicting_share",
 )
-DAILY_SERIES_START = dt.date(2019, 1, 1)  # the var daily_series_start's default
+DAILY_SERIES_START = dt.date(2020, 1, 1)  # the var daily_series_start's default
 DAILY_COLUMNS = ("cohort", "experiment", "wiki", "variant", "enrollment_date", "new_users", "cumulative_users")
 
 
