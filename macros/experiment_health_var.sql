@@ -21,6 +21,15 @@
     - experiment_allocations_relation: a table or view (e.g.
       `main.my_allocations`) to read the expected allocations from instead of
       the seed `experiment_allocations`; same columns as the seed.
+    - daily_series_start / daily_series_end: the days (ISO dates, both
+      inclusive) the daily series of an experiment and wiki may cover when
+      it has no allocation window, and in place of an open end of its
+      windows (an experiment and wiki with allocations is bounded by the
+      first and last day of its windows). `daily_series_end` none means the
+      UTC date the build started. Enrollments outside are left out of the
+      daily series and reported in fct_enrollments_outside_daily_series, so
+      one event dated 0001 or 9999 neither fails the build nor stretches
+      the chart over centuries.
 #}
 {% macro experiment_health_var(name) %}
     {%- set defaults = {
@@ -32,6 +41,8 @@
         'multi_variant_error_share': 0.10,
         'multi_variant_min_units': 100,
         'experiment_allocations_relation': none,
+        'daily_series_start': '2020-01-01',
+        'daily_series_end': none,
     } -%}
     {%- if name not in defaults -%}
         {{ exceptions.raise_compiler_error('Unknown experiment health var: ' ~ name) }}
@@ -41,6 +52,15 @@
         {{ exceptions.raise_compiler_error(
             "multi_variant_policy must be 'first' or 'exclude', not '" ~ value ~ "'"
         ) }}
+    {%- endif -%}
+    {%- if name in ('daily_series_start', 'daily_series_end') -%}
+        {%- if value is none -%}
+            {%- set value = run_started_at.strftime('%Y-%m-%d') -%}
+        {%- endif -%}
+        {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', value | string) -%}
+            {{ exceptions.raise_compiler_error(name ~ " must be an ISO date (YYYY-MM-DD), not '" ~ value ~ "'") }}
+        {%- endif -%}
+        {%- set value = value | string -%}
     {%- endif -%}
     {{ return(value) }}
 {% endmacro %}

@@ -142,6 +142,7 @@ class ReportData:
     rejected: dict  # reason -> int
     runs: dict  # experiment-run count mart -> [{column: Count}]
     outside: list  # Count per row of fct_enrollments_outside_allocations
+    conflicts: list  # rows of fct_cross_cohort_conflicts, counts as Count
 
 
 def load(database: str) -> ReportData:
@@ -206,6 +207,18 @@ def load(database: str) -> ReportData:
             ],
             order_by="experiment, wiki, cohort, valid_from nulls first, is_configured desc, variant",
         )
+        conflict_mart = Mart(connection, "fct_cross_cohort_conflicts")
+        conflict_counts = ("users_in_both_cohorts", "conflicting_users")
+        conflicts = [
+            {
+                **{key: row[key] for key in ("experiment", "wiki", "conflict_type", "conflicting_share")},
+                **{column: published(row, column) for column in conflict_counts},
+            }
+            for row in conflict_mart.rows(
+                ["experiment", "wiki", "conflict_type", "conflicting_share", *conflict_mart.count_columns(*conflict_counts)],
+                order_by="conflict_type desc, experiment, wiki",
+            )
+        ]
         Mart(connection, "fct_rejected_events")  # fails clearly when missing
         rejected = dict(
             connection.execute('select reason, count(*) from main."fct_rejected_events" group by reason').fetchall()
@@ -226,6 +239,7 @@ def load(database: str) -> ReportData:
         rejected=rejected,
         runs=runs,
         outside=outside,
+        conflicts=conflicts,
     )
 
 
@@ -693,6 +707,44 @@ def section_accounts(data: ReportData) -> str:
     return "".join(parts)
 
 
+CONFLICT_LABELS = {
+    "variant_differs": "page-impression variant differs from the account-creation variant",
+    "impression_before_creation": "first page impression before the account's creation",
+}
+
+
+def section_conflicts(data: ReportData) -> str:
+    parts = [
+        '<section id="conflicts"><h2>Conflicts between cohorts</h2>'
+        '<p class="meta">Users enrolled in both cohorts of an experiment and wiki whose two enrollments disagree: '
+        "a different variant (the user counts under one variant at account creation and another at page "
+        "impression), or a first page impression earlier than the account's creation (still counted as a new "
+        "account). Every unit, whatever the multi-variant policy: fct_cross_cohort_conflicts; the warnings "
+        "assert_no_cross_cohort_variant_conflicts and assert_no_impressions_before_account_creation list them.</p>"
+    ]
+    if not data.conflicts:
+        parts.append('<p class="note">No user is enrolled in both cohorts.</p></section>')
+        return "".join(parts)
+    parts.append(
+        "<table><thead><tr><th>conflict</th><th>experiment</th><th>wiki</th>"
+        '<th class="num">users in both cohorts</th><th class="num">conflicting users</th>'
+        '<th class="num">share</th></tr></thead><tbody>'
+    )
+    for row in data.conflicts:
+        conflict_type = row["conflict_type"]
+        parts.append(
+            f'<tr data-conflict="{esc(conflict_type)}" data-experiment="{esc(row["experiment"])}" '
+            f'data-conflict-wiki="{esc(row["wiki"])}">'
+            f"<td>{esc(CONFLICT_LABELS.get(conflict_type, conflict_type))}</td>"
+            f'<td>{esc(row["experiment"])}</td><td>{esc(row["wiki"])}</td>'
+            f'<td class="num" data-count="users_in_both_cohorts">{row["users_in_both_cohorts"].html()}</td>'
+            f'<td class="num" data-count="conflicting_users">{row["conflicting_users"].html()}</td>'
+            f'<td class="num">{share(row["conflicting_share"])}</td></tr>'
+        )
+    parts.append("</tbody></table></section>")
+    return "".join(parts)
+
+
 def section_rejected(data: ReportData) -> str:
     reasons = [reason for reason in REJECTION_REASONS if reason in data.rejected]
     reasons += sorted(reason for reason in data.rejected if reason not in REJECTION_REASONS)
@@ -756,6 +808,7 @@ def render(data: ReportData) -> str:
         + section_experiments(data, colours)
         + section_sample_ratio(data)
         + section_accounts(data)
+        + section_conflicts(data)
         + section_rejected(data)
         + "</main></body></html>\n"
     )

@@ -6,6 +6,11 @@
 -- page-impression unit is a new account when its user has an
 -- account-creation unit in the same experiment and wiki (any policy, any
 -- window: the rule of fct_page_impression_variant_counts).
+-- Also the days the daily series of the unit's experiment and wiki may cover
+-- (first and last day of its allocation windows, an open end or no window
+-- at all replaced by the vars daily_series_start / daily_series_end) and
+-- whether the unit's enrollment date is among them: fct_daily_enrollments
+-- counts only those, fct_enrollments_outside_daily_series the others.
 with
 
 units as (
@@ -31,10 +36,14 @@ windows as (
 ),
 
 allocated_wikis as (
-    select distinct
+    select
         experiment,
-        wiki
-    from allocations
+        wiki,
+        -- an open end (null) of any window leaves that end to the var
+        case when count(*) = count(valid_from) then min(valid_from) end as first_window_date,
+        case when count(*) = count(valid_to) then max(valid_to) end as last_window_date
+    from windows
+    group by experiment, wiki
 ),
 
 account_creation_units as (
@@ -64,7 +73,15 @@ windowed as (
             when allocated_wikis.wiki is null then 'no_allocation'
             else 'outside_allocation_windows'
         end as outside_reason,
-        account_creation_units.user_id is not null as is_new_account
+        account_creation_units.user_id is not null as is_new_account,
+        coalesce(
+            allocated_wikis.first_window_date,
+            cast('{{ experiment_health_var("daily_series_start") }}' as date)
+        ) as daily_series_start_date,
+        coalesce(
+            allocated_wikis.last_window_date,
+            cast('{{ experiment_health_var("daily_series_end") }}' as date)
+        ) as daily_series_end_date
     from units
     left join windows
         on
@@ -81,6 +98,14 @@ windowed as (
             units.experiment = account_creation_units.experiment
             and units.wiki = account_creation_units.wiki
             and units.user_id = account_creation_units.user_id
+),
+
+bounded as (
+    select
+        *,
+        enrollment_date >= daily_series_start_date
+        and enrollment_date <= daily_series_end_date as is_in_daily_series
+    from windowed
 )
 
-select * from windowed
+select * from bounded

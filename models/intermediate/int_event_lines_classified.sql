@@ -13,9 +13,14 @@ project_domains as (
     select * from {{ ref('wikimedia_project_domains') }}
 ),
 
+domain_wikis as (
+    select * from {{ ref('wikimedia_domain_wikis') }}
+),
+
 domain_parts as (
     -- rule 2, only for lines without mediawiki.database:
     -- pt.wikipedia.org and pt.m.wikipedia.org -> language pt, project wikipedia.org
+    -- (m.wikipedia.org -> language m: no wiki)
     select
         *,
         case
@@ -43,8 +48,14 @@ resolved as (
         domain_parts.performer_id as user_id,
         case
             when domain_parts.wiki_database <> '' then domain_parts.wiki_database
-            -- www is the portal, not a wiki: never guess
-            when domain_parts.domain_language not in ('', 'www')
+            -- the seed's exceptions (be-tarask is be_x_oldwiki) first
+            when domain_wikis.wiki is not null then domain_wikis.wiki
+            -- else only a language part shaped like a language code (not m,
+            -- the mobile site alone; not www, the portal): never guess
+            when
+                domain_parts.domain_language not in ('', 'www')
+                and regexp_extract(domain_parts.domain_language, '^[a-z]{2,3}(-[a-z0-9]+)*$', 0)
+                = domain_parts.domain_language
                 then replace(domain_parts.domain_language, '-', '_') || project_domains.database_suffix
         end as wiki,
         -- rule 3: dt, else meta.dt (read only where dt is not a timestamp)
@@ -60,6 +71,10 @@ resolved as (
     from domain_parts
     left join project_domains
         on domain_parts.domain_project = project_domains.project_domain
+    left join domain_wikis
+        on
+            domain_parts.domain_project = domain_wikis.project_domain
+            and domain_parts.domain_language = domain_wikis.domain_language
 ),
 
 classified as (

@@ -1,18 +1,42 @@
 -- New and cumulative enrolled users per (cohort, experiment, wiki, variant)
 -- and UTC day, on a spine from the first to the last enrollment date of the
 -- experiment and wiki (any cohort), zero-filled. Counts the units of
--- int_enrollments_counted, so the last cumulative value of a variant equals
--- its enrolled_users in the count marts.
+-- int_enrollments_counted whose enrollment date lies in the daily series'
+-- bounds (int_enrollments_windowed: the allocation windows, else the vars
+-- daily_series_start / daily_series_end), so the spine never runs over
+-- centuries; the others are in fct_enrollments_outside_daily_series. The
+-- last cumulative value of a variant equals its enrolled_users in the count
+-- marts less those.
 -- With the var min_cell_size set, a day's new_users below it is suppressed,
 -- and cumulative_users from the first day with a suppressed non-zero count
 -- on (differences of the cumulative would give the day away). When the
 -- suppressed non-zero days of a series add up to fewer than min_cell_size
 -- users, every count of the series is suppressed: its total is published in
--- the count marts, and the published days would give their sum away.
+-- the count marts, and the published days would give their sum away. Units
+-- outside the bounds count among those suppressed users when their own
+-- count in fct_enrollments_outside_daily_series is suppressed (the count
+-- mart minus the series would give it away).
 with
 
+windowed_units as (
+    select * from {{ ref('int_enrollments_windowed') }}
+),
+
 units as (
-    select * from {{ ref('int_enrollments_counted') }}
+    select * from windowed_units
+    where is_in_daily_series
+),
+
+outside_series_users as (
+    select
+        cohort,
+        experiment,
+        wiki,
+        variant,
+        cast(count(*) as bigint) as outside_users
+    from windowed_units
+    where not is_in_daily_series
+    group by cohort, experiment, wiki, variant
 ),
 
 date_bounds as (
@@ -109,11 +133,29 @@ series_small_users as (
     from small_days
 ),
 
+series_hidden_users as (
+    select
+        series_small_users.*,
+        series_small_users.small_day_users
+        + case
+            when {{ is_below_min_cell_size('outside_series_users.outside_users') }}
+                then coalesce(outside_series_users.outside_users, 0)
+            else 0
+        end as hidden_users
+    from series_small_users
+    left join outside_series_users
+        on
+            series_small_users.cohort = outside_series_users.cohort
+            and series_small_users.experiment = outside_series_users.experiment
+            and series_small_users.wiki = outside_series_users.wiki
+            and series_small_users.variant = outside_series_users.variant
+),
+
 series_marks as (
     select
         *,
-        ({{ is_below_min_cell_size('small_day_users') }} and small_day_users > 0) as is_series_suppressed
-    from series_small_users
+        ({{ is_below_min_cell_size('hidden_users') }} and hidden_users > 0) as is_series_suppressed
+    from series_hidden_users
 ),
 
 published as (

@@ -8,7 +8,9 @@ the SQL: plain dicts and loops over the units of the core oracle
 * `variant_counts(enrollments, policy)`: the two count marts under a policy.
 * `sample_ratio_checks(units, allocations, ...)`: `fct_sample_ratio_checks`.
 * `multi_variant_users(enrollments, unit_variants)`: `fct_multi_variant_users`.
-* `daily_enrollments(units)`: `fct_daily_enrollments`.
+* `daily_enrollments(units, allocations)`: `fct_daily_enrollments`.
+* `outside_daily_series(units, allocations)`: `fct_enrollments_outside_daily_series`.
+* `cross_cohort_conflicts(enrollments)`: `fct_cross_cohort_conflicts`.
 * `untested_units(units, allocations)`: what the warning
   `assert_every_enrollment_has_an_allocation` lists.
 
@@ -95,6 +97,26 @@ OUTSIDE_COLUMNS = (
     "first_enrollment_date",
     "last_enrollment_date",
 )
+OUTSIDE_DAILY_COLUMNS = (
+    "cohort",
+    "experiment",
+    "wiki",
+    "variant",
+    "daily_series_start_date",
+    "daily_series_end_date",
+    "enrolled_users",
+    "first_enrollment_date",
+    "last_enrollment_date",
+)
+CROSS_COHORT_COLUMNS = (
+    "experiment",
+    "wiki",
+    "conflict_type",
+    "users_in_both_cohorts",
+    "conflicting_users",
+    "conflicting_share",
+)
+DAILY_SERIES_START = dt.date(2020, 1, 1)  # the var daily_series_start's default
 DAILY_COLUMNS = ("cohort", "experiment", "wiki", "variant", "enrollment_date", "new_users", "cumulative_users")
 
 
@@ -438,10 +460,64 @@ def multi_variant_users(enrollments: Iterable[dict], unit_variants: dict[tuple, 
 # Enrollment over time
 
 
-def daily_enrollments(units: Iterable[dict]) -> list[dict]:
+def daily_series_bounds(
+    experiment: str,
+    wiki: str,
+    allocations: Iterable[dict],
+    series_start: dt.date = DAILY_SERIES_START,
+    series_end: dt.date | None = None,
+) -> tuple[dt.date, dt.date]:
+    """The days the daily series of an experiment and wiki may cover: from the
+    first to the last day of its allocation windows; an open end, or no
+    window at all, takes the range vars (the end defaults to today, UTC)."""
+    series_end = series_end or dt.datetime.now(dt.UTC).date()
+    windows = [row for row in allocations if row["experiment"] == experiment and row["wiki"] == wiki]
+    if not windows:
+        return series_start, series_end
+    starts = [row["valid_from"] for row in windows]
+    ends = [row["valid_to"] for row in windows]
+    return (
+        series_start if None in starts else min(starts),
+        series_end if None in ends else max(ends),
+    )
+
+
+def _in_series(unit: dict, allocations: list[dict], series_start: dt.date, series_end: dt.date | None) -> bool:
+    first, last = daily_series_bounds(unit["experiment"], unit["wiki"], allocations, series_start, series_end)
+    return first <= unit["enrolled_at"].date() <= last
+
+
+def outside_daily_series(
+    units: Iterable[dict],
+    allocations: Iterable[dict],
+    series_start: dt.date = DAILY_SERIES_START,
+    series_end: dt.date | None = None,
+) -> list[dict]:
+    """`fct_enrollments_outside_daily_series`: per (cohort, experiment, wiki,
+    variant) the units enrolled outside the daily series' days."""
+    allocations = list(allocations)
+    days: dict[tuple, list[dt.date]] = defaultdict(list)
+    for unit in units:
+        if not _in_series(unit, allocations, series_start, series_end):
+            days[(unit["cohort"], unit["experiment"], unit["wiki"], unit["variant"])].append(unit["enrolled_at"].date())
+    rows = []
+    for key, dates in days.items():
+        first, last = daily_series_bounds(key[1], key[2], allocations, series_start, series_end)
+        rows.append(dict(zip(OUTSIDE_DAILY_COLUMNS, key + (first, last, len(dates), min(dates), max(dates)))))
+    return rows
+
+
+def daily_enrollments(
+    units: Iterable[dict],
+    allocations: Iterable[dict] = (),
+    series_start: dt.date = DAILY_SERIES_START,
+    series_end: dt.date | None = None,
+) -> list[dict]:
     """Every day from the first to the last enrollment date of each experiment
-    and wiki, for every (cohort, variant) with units there; zero-filled."""
-    units = list(units)
+    and wiki, for every (cohort, variant) with units there; zero-filled. Only
+    the units enrolled within the daily series' bounds count."""
+    allocations = list(allocations)
+    units = [unit for unit in units if _in_series(unit, allocations, series_start, series_end)]
     days_by_wiki: dict[tuple, list[dt.date]] = defaultdict(list)
     new_users: dict[tuple, int] = defaultdict(int)
     series = set()
@@ -471,3 +547,38 @@ def daily_enrollments(units: Iterable[dict]) -> list[dict]:
             )
             day += dt.timedelta(days=1)
     return rows
+
+
+# ---------------------------------------------------------------------------
+# Conflicts between a user's two cohorts
+
+
+def cross_cohort_conflicts(enrollments: Iterable[dict]) -> list[dict]:
+    """Per (experiment, wiki) with users enrolled in both cohorts (every unit,
+    any policy): how many of them have a page-impression variant other than
+    their account-creation variant, and how many a first page impression
+    earlier than the account's creation."""
+    units = {(unit["cohort"], unit["experiment"], unit["wiki"], unit["user_id"]): unit for unit in enrollments}
+    totals: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (cohort, experiment, wiki, user_id), creation in units.items():
+        if cohort != "account_creation":
+            continue
+        impression = units.get(("page_impression", experiment, wiki, user_id))
+        if impression is None:
+            continue
+        group = totals[(experiment, wiki)]
+        group["users"] += 1
+        group["variant_differs"] += impression["variant"] != creation["variant"]
+        group["impression_before_creation"] += impression["enrolled_at"] < creation["enrolled_at"]
+    return [
+        {
+            "experiment": experiment,
+            "wiki": wiki,
+            "conflict_type": conflict_type,
+            "users_in_both_cohorts": group["users"],
+            "conflicting_users": group[conflict_type],
+            "conflicting_share": group[conflict_type] / group["users"],
+        }
+        for (experiment, wiki), group in totals.items()
+        for conflict_type in ("variant_differs", "impression_before_creation")
+    ]

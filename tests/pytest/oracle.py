@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import functools
 import glob
 import gzip
 import hashlib
@@ -36,6 +37,7 @@ from collections.abc import Iterable, Sequence
 
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), os.pardir, os.pardir))
 PROJECT_DOMAINS_SEED = os.path.join(REPO_ROOT, "seeds", "wikimedia_project_domains.csv")
+DOMAIN_WIKIS_SEED = os.path.join(REPO_ROOT, "seeds", "wikimedia_domain_wikis.csv")
 
 # Rule 1, in the order the reasons apply.
 REJECTION_REASONS = (
@@ -94,6 +96,9 @@ _TIMESTAMP = re.compile(
 )
 # A DNS label of a wiki's language subdomain (pt, zh-yue, be-tarask ...).
 _LANGUAGE_LABEL = re.compile(r"[a-z0-9-]+")
+# Rule 2: the shape of a language code: two or three letters, then any
+# parts of letters and digits after a hyphen (pt, zh-yue, zh-min-nan).
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]+)*")
 
 
 # ---------------------------------------------------------------------------
@@ -127,6 +132,13 @@ def read_project_domains(path: str = PROJECT_DOMAINS_SEED) -> dict[str, str]:
     """The seed `wikimedia_project_domains`: project domain -> database suffix."""
     with open(path, newline="", encoding="utf-8") as handle:
         return {row["project_domain"]: row["database_suffix"] for row in csv.DictReader(handle)}
+
+
+@functools.cache
+def read_domain_wikis(path: str = DOMAIN_WIKIS_SEED) -> dict[tuple[str, str], str]:
+    """The seed `wikimedia_domain_wikis`: (project domain, language part) -> wiki."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        return {(row["project_domain"], row["domain_language"]): row["wiki"] for row in csv.DictReader(handle)}
 
 
 # ---------------------------------------------------------------------------
@@ -194,8 +206,15 @@ def is_user_id(value: object) -> bool:
     return type(value) is int and 0 < value <= MAX_BIGINT
 
 
-def resolve_wiki(event: dict, project_domains: dict[str, str]) -> str | None:
-    """Rule 2: mediawiki.database, else the wiki of a known project's domain, else None."""
+def resolve_wiki(
+    event: dict, project_domains: dict[str, str], domain_wikis: dict[tuple[str, str], str] | None = None
+) -> str | None:
+    """Rule 2: mediawiki.database; else, for a known project's domain
+    (`<language>.<project>` or `<language>.m.<project>`), the seed of
+    exceptions, else a language part shaped like a language code (not `www`)
+    with `-` as `_` and the project's suffix; else None (never guessed)."""
+    if domain_wikis is None:
+        domain_wikis = read_domain_wikis()
     database = non_empty_string(field(event, "mediawiki", "database"))
     if database is not None:
         return database
@@ -208,11 +227,13 @@ def resolve_wiki(event: dict, project_domains: dict[str, str]) -> str | None:
         labels = domain[: -len(project) - 1].split(".")
         if len(labels) == 2 and labels[1] == "m":  # the mobile site
             labels = labels[:1]
-        if len(labels) != 1:
+        if len(labels) != 1 or not _LANGUAGE_LABEL.fullmatch(labels[0]):
             return None
         label = labels[0]
-        if label == "www" or not _LANGUAGE_LABEL.fullmatch(label):
-            return None  # www is the portal: never guess
+        if (project, label) in domain_wikis:
+            return domain_wikis[(project, label)]
+        if label == "www" or not _LANGUAGE_CODE.fullmatch(label):
+            return None  # www is the portal, m alone the mobile site: never guess
         return label.replace("-", "_") + suffix
     return None
 

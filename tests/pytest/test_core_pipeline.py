@@ -263,6 +263,16 @@ EDGE_LINES: list[tuple[str, str]] = [
     (json.dumps(_event(meta__id="edge-10", mediawiki=_DROP, meta__domain="auth.wikimedia.org")), "unresolved_wiki"),
     (json.dumps(_event(meta__id="edge-11", mediawiki__database="", meta__domain="pt.m.wikipedia.org")), "accepted"),
     (json.dumps(_event(meta__id="edge-12", mediawiki=_DROP, meta__domain="en.wiktionary.org")), "unresolved_wiki"),
+    # rule 2: the seed of exceptions first, else a language part shaped like a language code
+    (json.dumps(_event(meta__id="edge-30", mediawiki=_DROP, meta__domain="be-tarask.wikipedia.org")), "accepted"),
+    (json.dumps(_event(meta__id="edge-31", mediawiki=_DROP, meta__domain="be-tarask.m.wikipedia.org")), "accepted"),
+    (json.dumps(_event(meta__id="edge-32", mediawiki=_DROP, meta__domain="simple.wikipedia.org")), "accepted"),
+    (json.dumps(_event(meta__id="edge-33", mediawiki=_DROP, meta__domain="zh-min-nan.wikipedia.org")), "accepted"),
+    (json.dumps(_event(meta__id="edge-34", mediawiki=_DROP, meta__domain="m.wikipedia.org")), "unresolved_wiki"),
+    (json.dumps(_event(meta__id="edge-35", mediawiki=_DROP, meta__domain="www.m.wikipedia.org")), "unresolved_wiki"),
+    (json.dumps(_event(meta__id="edge-36", mediawiki=_DROP, meta__domain="wikipedia.wikipedia.org")), "unresolved_wiki"),
+    (json.dumps(_event(meta__id="edge-37", mediawiki=_DROP, meta__domain="p1.wikipedia.org")), "unresolved_wiki"),
+    (json.dumps(_event(meta__id="edge-38", mediawiki=_DROP, meta__domain="-pt.wikipedia.org")), "unresolved_wiki"),
     (json.dumps(_event(meta__id="edge-13", dt="2024-02-29T23:59:59.123456+02:00")), "accepted"),
     (json.dumps(_event(meta__id="edge-14", dt="2025-02-29T10:00:00Z")), "accepted"),
     (json.dumps(_event(meta__id="edge-15", dt="2025-02-29T10:00:00Z", meta__dt="2025-13-01T00:00:00Z")), "missing_timestamp"),
@@ -314,6 +324,38 @@ def test_edge_lines_model_matches_oracle(edge_build, model: str) -> None:
     project, result, _ = edge_build
     assert_built(project)
     assert_model_matches(project, result, model)
+
+
+@pytest.mark.parametrize(
+    ("domain", "wiki"),
+    [
+        ("pt.wikipedia.org", "ptwiki"),
+        ("pt.m.wikipedia.org", "ptwiki"),
+        ("zh-yue.wikipedia.org", "zh_yuewiki"),
+        ("zh-min-nan.m.wikipedia.org", "zh_min_nanwiki"),
+        ("be-tarask.wikipedia.org", "be_x_oldwiki"),
+        ("be-tarask.m.wikipedia.org", "be_x_oldwiki"),
+        ("simple.wikipedia.org", "simplewiki"),
+        ("m.wikipedia.org", None),
+        ("www.wikipedia.org", None),
+        ("wikipedia.wikipedia.org", None),
+        ("p1.wikipedia.org", None),
+        ("pt.wiktionary.org", None),
+    ],
+)
+def test_edge_domains_resolve_to_the_wiki_of_rule_2(edge_build, domain: str, wiki: str | None) -> None:
+    """The wikis dbt gives the edge lines without mediawiki.database, and the oracle's rule 2."""
+    project, _, _ = edge_build
+    event = _event(mediawiki=_DROP, meta__domain=domain)
+    assert oracle.resolve_wiki(event, oracle.read_project_domains()) == wiki
+    edge_ids = [
+        event["meta"]["id"]
+        for event in (json.loads(line) for line, _ in EDGE_LINES if line.startswith("{"))
+        if event.get("meta", {}).get("domain") == domain and not event.get("mediawiki", {}).get("database")
+    ]
+    for meta_id in edge_ids:
+        wikis = {row[0] for row in project.query("select wiki from main.int_event_lines_classified where meta_id = ?", [meta_id])}
+        assert wikis == {wiki}, (domain, meta_id, wikis)
 
 
 def test_identical_copies_in_one_file_are_one_event(make_project, tmp_path: Path) -> None:

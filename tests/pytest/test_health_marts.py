@@ -32,6 +32,8 @@ SAMPLE_RATIO_KEY = ("cohort", "experiment", "wiki", "valid_from", "valid_to", "v
 MULTI_VARIANT_KEY = ("cohort", "experiment", "wiki")
 DAILY_KEY = ("cohort", "experiment", "wiki", "variant", "enrollment_date")
 RUN_KEY = ("experiment", "wiki", "valid_from", "valid_to", "variant")
+CROSS_COHORT_KEY = ("experiment", "wiki", "conflict_type")
+OUTSIDE_DAILY_KEY = ("cohort", "experiment", "wiki", "variant")
 OUTSIDE_KEY = ("cohort", "experiment", "wiki", "variant", "outside_reason")
 # absolute tolerance per float column (the p-value's requirement is 1e-6; it does far better)
 FLOAT_TOLERANCE = {
@@ -43,6 +45,7 @@ FLOAT_TOLERANCE = {
     "expected_users": 1e-9,
     "expected_share": 1e-12,
     "multi_variant_share": 1e-12,
+    "conflicting_share": 1e-12,
 }
 
 SKEW_SEED = 7
@@ -137,8 +140,19 @@ def assert_health_marts_match(project: DbtProject, units: list[dict], allocation
     assert_rows_match(
         "fct_daily_enrollments",
         read_model(project, "fct_daily_enrollments", health_oracle.DAILY_COLUMNS),
-        health_oracle.daily_enrollments(units),
+        health_oracle.daily_enrollments(units, allocations),
         DAILY_KEY,
+    )
+    outside_daily = health_oracle.outside_daily_series(units, allocations)
+    actual_outside_daily = read_model(
+        project, "fct_enrollments_outside_daily_series", health_oracle.OUTSIDE_DAILY_COLUMNS
+    )
+    if outside_daily:
+        assert_rows_match("fct_enrollments_outside_daily_series", actual_outside_daily, outside_daily, OUTSIDE_DAILY_KEY)
+    else:
+        assert actual_outside_daily == []
+    assert warning_result_count(project.last_run.stdout, "assert_no_enrollments_outside_daily_series") == len(
+        outside_daily
     )
     multi_variant_rows = read_model(project, "fct_multi_variant_users", health_oracle.MULTI_VARIANT_COLUMNS)
     for row in multi_variant_rows:
@@ -167,7 +181,28 @@ def assert_health_marts_match(project: DbtProject, units: list[dict], allocation
     # every counted unit is in exactly one run or outside every allocation, never both
     in_runs = sum(row["enrolled_users"] for rows in run_counts.values() for row in rows)
     assert in_runs + sum(row["enrolled_users"] for row in actual_outside) == len(units)
+    all_units = oracle_units(result)
+    conflicts = health_oracle.cross_cohort_conflicts(all_units)
+    actual_conflicts = read_model(project, "fct_cross_cohort_conflicts", health_oracle.CROSS_COHORT_COLUMNS)
+    if conflicts:
+        assert_rows_match("fct_cross_cohort_conflicts", actual_conflicts, conflicts, CROSS_COHORT_KEY)
+    else:
+        assert actual_conflicts == []
     output = project.last_run.stdout
+    assert warning_result_count(output, "assert_no_impressions_before_account_creation") == sum(
+        1 for row in conflicts if row["conflict_type"] == "impression_before_creation" and row["conflicting_users"]
+    )
+    creation_variants = {
+        (unit["experiment"], unit["wiki"], unit["user_id"]): unit["variant"]
+        for unit in all_units
+        if unit["cohort"] == "account_creation"
+    }
+    variant_pairs = set()
+    for unit in all_units:
+        key = (unit["experiment"], unit["wiki"], unit["user_id"])
+        if unit["cohort"] == "page_impression" and key in creation_variants and creation_variants[key] != unit["variant"]:
+            variant_pairs.add((unit["experiment"], unit["wiki"], creation_variants[key], unit["variant"]))
+    assert warning_result_count(output, "assert_no_cross_cohort_variant_conflicts") == len(variant_pairs)
     assert warning_result_count(output, "assert_every_enrollment_has_an_allocation") == len(
         health_oracle.untested_units(units, allocations)
     )
@@ -331,3 +366,133 @@ def test_multi_variant_error_threshold_fails_the_build(skewed_project: DbtProjec
         check=False,
     )
     assert strict.returncode != 0 and "FAIL" in strict.stdout, strict.stdout[-2000:]
+
+
+# ---------------------------------------------------------------------------
+# enrollments dated far outside any plausible series: the build stays green
+
+FAR_DATES = (
+    "0001-01-01T00:00:00Z",
+    "9999-12-31T23:59:59Z",
+    "1970-01-01T00:00:00Z",
+    "2099-06-30T12:00:00Z",
+)
+FAR_USER_ID_BASE = 7_777_000_000_000
+
+
+@pytest.fixture(scope="module")
+def far_dates_dataset(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    """A small generated data set plus one file of copies of accepted events
+    (new users and event ids) dated 0001, 9999, 1970 and 2099: in a wiki with
+    allocations and in wikis without; and three users in both cohorts
+    (cross_cohort_lines)."""
+    # from April: every event names its wiki in mediawiki.database
+    cfg = generate_events.preset_config("sample", seed=SKEW_SEED, events=600, start=dt.date(2025, 4, 1), days=12)
+    dataset = generate_dataset(cfg, tmp_path_factory.mktemp("far_dates_events"))
+    accepted = [
+        json.loads(line)
+        for file in dataset.files
+        for line, expected in zip(file.lines, file.expected)
+        if expected == "accepted"
+    ]
+    allocated = {row["wiki"] for row in health_oracle.read_allocations()}
+    chosen = [event for event in accepted if event.get("mediawiki", {}).get("database") in allocated][:4]
+    chosen += [
+        event
+        for event in accepted
+        if event.get("mediawiki", {}).get("database") not in (None, *allocated)
+    ][:4]
+    assert len(chosen) == 8
+    lines = []
+    for index, event in enumerate(chosen):
+        moment = FAR_DATES[index % len(FAR_DATES)]
+        event["dt"] = moment
+        event["meta"]["dt"] = moment
+        event["meta"]["id"] = f"00000000-0000-4000-8000-{index:012d}"
+        event["performer"]["id"] = FAR_USER_ID_BASE + index
+        lines.append(json.dumps(event))
+    lines += cross_cohort_lines(chosen[0])
+    folder = dataset.root / "datacenter=eqiad" / "year=2025" / "month=3" / "day=1" / "hour=0"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "part-far-dates.json").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return dataset
+
+
+CONFLICT_USER_IDS = (FAR_USER_ID_BASE + 100, FAR_USER_ID_BASE + 101, FAR_USER_ID_BASE + 102)
+
+
+def cross_cohort_lines(template: dict) -> list[str]:
+    """Three users of the template's wiki in both cohorts: one whose page
+    impression shows the other variant, one whose page impression comes an
+    hour before the account's creation, one consistent."""
+
+    def event(index: int, source: str, user_id: int, moment: str, variant: str) -> str:
+        copy = json.loads(json.dumps(template))
+        copy.pop("experiment", None)
+        copy["action_source"] = source
+        copy["dt"] = copy["meta"]["dt"] = moment
+        copy["meta"]["id"] = f"00000000-0000-4000-9000-{index:012d}"
+        copy["performer"]["id"] = user_id
+        copy["experiments"] = {"enrolled": ["growth-experiments"], "assigned": {"growth-experiments": variant}}
+        return json.dumps(copy)
+
+    conflicted, early, consistent = CONFLICT_USER_IDS
+    treatment = "surfacing-structured-task"
+    return [
+        event(1, "LocalUserCreatedHook", conflicted, "2025-04-03T10:00:00Z", "control"),
+        event(2, "BeforePageDisplayHook", conflicted, "2025-04-03T10:05:00Z", treatment),
+        event(3, "LocalUserCreatedHook", early, "2025-04-03T11:00:00Z", "control"),
+        event(4, "BeforePageDisplayHook", early, "2025-04-03T10:00:00Z", "control"),
+        event(5, "LocalUserCreatedHook", consistent, "2025-04-03T12:00:00Z", treatment),
+        event(6, "BeforePageDisplayHook", consistent, "2025-04-03T12:01:00Z", treatment),
+    ]
+
+
+@pytest.fixture(scope="module")
+def far_dates_project(far_dates_dataset: Dataset, tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
+    directory = tmp_path_factory.mktemp("far_dates_warehouse")
+    project = DbtProject(directory / "warehouse.duckdb", events_path=far_dates_dataset.events_path)
+    project.build(check=False)
+    return project
+
+
+def test_far_dates_build_green_and_are_reported(far_dates_project: DbtProject, far_dates_dataset: Dataset) -> None:
+    assert_built(far_dates_project)
+    result = far_dates_dataset.oracle
+    units = oracle_units(result)
+    far_ids = {FAR_USER_ID_BASE + index for index in range(8)}
+    far = [unit for unit in units if unit["user_id"] in far_ids]
+    assert {unit["enrolled_at"].year for unit in far} == {1, 9999, 1970, 2099}
+    # the all-time count marts keep them, as the oracle does
+    for model, rows in health_oracle.variant_counts(units).items():
+        assert sorted(far_dates_project.read_table(model, list(oracle.MODEL_COLUMNS[model]))) == sorted(rows), model
+    # the daily series leaves them out and the mart of outside enrollments has every one of them
+    assert_health_marts_match(far_dates_project, units, health_oracle.read_allocations(), result)
+    outside = read_model(far_dates_project, "fct_enrollments_outside_daily_series", health_oracle.OUTSIDE_DAILY_COLUMNS)
+    assert sum(row["enrolled_users"] for row in outside) >= len(far)
+    assert {row["first_enrollment_date"].year for row in outside} >= {1, 1970}
+    assert {row["last_enrollment_date"].year for row in outside} >= {9999, 2099}
+    assert "Warning in test assert_no_enrollments_outside_daily_series" in far_dates_project.last_run.stdout
+    # no series spans more days than the data set's own dates
+    span = far_dates_project.query(
+        "select max(days) from (select count(*) as days from main.fct_daily_enrollments "
+        "group by cohort, experiment, wiki, variant)"
+    )[0][0]
+    assert span <= 12
+    metric_rows = far_dates_project.query("select count(*) from main.fct_daily_variant_metrics")[0][0]
+    daily_rows = far_dates_project.query("select count(*) from main.fct_daily_enrollments")[0][0]
+    assert metric_rows == daily_rows
+
+
+def test_cross_cohort_conflicts_are_counted_and_warned(far_dates_project: DbtProject, far_dates_dataset: Dataset) -> None:
+    assert_built(far_dates_project)
+    rows = far_dates_project.query(
+        "select user_id, is_variant_conflict, is_impression_before_creation "
+        "from main.int_cross_cohort_users_compared where user_id >= ?",
+        [FAR_USER_ID_BASE + 100],
+    )
+    conflicted, early, consistent = CONFLICT_USER_IDS
+    assert sorted(rows) == [(conflicted, True, False), (early, False, True), (consistent, False, False)]
+    output = far_dates_project.last_run.stdout
+    assert warning_result_count(output, "assert_no_cross_cohort_variant_conflicts") >= 1
+    assert warning_result_count(output, "assert_no_impressions_before_account_creation") >= 1

@@ -224,6 +224,30 @@ def test_multi_variant_users(true_project: DbtProject, suppressed_project: DbtPr
         assert_published("multi_variant", key, "variant_pairs", true_row, row, pairs_small)
 
 
+def test_cross_cohort_conflicts(true_project: DbtProject, suppressed_project: DbtProject):
+    key = ("experiment", "wiki", "conflict_type")
+    truth = rows_by_key(true_project, "fct_cross_cohort_conflicts", key)
+    published = rows_by_key(suppressed_project, "fct_cross_cohort_conflicts", key)
+    assert published.keys() == truth.keys() and truth
+    page_truth = rows_by_key(true_project, "fct_page_impression_variant_counts", VARIANT_KEY)
+    # a variant whose new/existing split is suppressed (the same rule as test_page_impression_counts)
+    split_small = {
+        (experiment, wiki)
+        for (experiment, wiki, _variant), row in page_truth.items()
+        if is_small(row["new_account_users"]) or is_small(row["existing_account_users"])
+    }
+    for row_key, row in published.items():
+        true_row = truth[row_key]
+        both_suppressed = is_small(true_row["users_in_both_cohorts"]) or row_key[:2] in split_small
+        conflicts_suppressed = is_small(true_row["conflicting_users"])
+        assert_published("cross_cohort", row_key, "users_in_both_cohorts", true_row, row, both_suppressed)
+        assert_published("cross_cohort", row_key, "conflicting_users", true_row, row, conflicts_suppressed)
+        if both_suppressed or conflicts_suppressed:
+            assert row["conflicting_share"] is None, row_key
+        else:
+            assert row["conflicting_share"] == true_row["conflicting_share"], row_key
+
+
 def test_counts_are_never_zero_when_suppression_is_on(suppressed_project: DbtProject):
     """A suppressed count is null, never 0: every published count is at least min_cell_size."""
     for model in (
@@ -232,6 +256,8 @@ def test_counts_are_never_zero_when_suppression_is_on(suppressed_project: DbtPro
         "fct_daily_enrollments",
         "fct_sample_ratio_checks",
         "fct_multi_variant_users",
+        "fct_cross_cohort_conflicts",
+        "fct_enrollments_outside_daily_series",
     ):
         flags = [
             name

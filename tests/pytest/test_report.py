@@ -347,6 +347,22 @@ def assert_page_matches_marts(project: DbtProject, dom: Element) -> int:
             seen += 1
     assert seen == len(checks)
 
+    # conflicts between cohorts
+    conflicts = read_counts(
+        project,
+        "fct_cross_cohort_conflicts",
+        ["conflict_type", "experiment", "wiki"],
+        ["users_in_both_cohorts", "conflicting_users"],
+    )
+    conflict_rows = dom.find_all(lambda element: element.tag == "tr" and element.get("data-conflict"))
+    assert len(conflict_rows) == len(conflicts)
+    for row in conflict_rows:
+        key = (row.get("data-conflict"), row.get("data-experiment"), row.get("data-conflict-wiki"))
+        cells = {cell.get("data-count"): shown_count(cell.text) for cell in row.children if cell.get("data-count")}
+        assert cells == conflicts[key], key
+    conflict_section = dom.find_all(lambda element: element.tag == "section" and element.get("id") == "conflicts")
+    assert len(conflict_section) == 1
+
     # rejected lines by reason
     rejected = dict(project.query("select reason, count(*) from main.fct_rejected_events group by reason"))
     bars = dom.find_all(lambda element: element.tag == "rect" and element.get("data-reason"))

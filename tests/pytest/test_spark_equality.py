@@ -156,6 +156,11 @@ EDGE_LINES: list[tuple[str, str]] = [
     ('"' + GOOD.replace('"', '\\"') + '"', "malformed_json"),
     ("   " + _line(60) + "  ", "accepted"),
     ("{}", "not_enrollment_action"),
+    # rule 2 without mediawiki.database: the seed of exceptions, the shape of a language code
+    (_line(61, mediawiki=_DELETE, meta__domain="be-tarask.m.wikipedia.org"), "accepted"),
+    (_line(62, mediawiki=_DELETE, meta__domain="simple.wikipedia.org"), "accepted"),
+    (_line(63, mediawiki=_DELETE, meta__domain="m.wikipedia.org"), "unresolved_wiki"),
+    (_line(64, mediawiki=_DELETE, meta__domain="p1.wikipedia.org"), "unresolved_wiki"),
 ]
 
 
@@ -443,3 +448,11 @@ def test_edge_variants_keep_their_exact_text(builds: dict):
     assert variants[900029] == '\\"\\u0001"'
     assert variants[900033] == "treatment"
     assert variants[2**63 - 1] == "control"
+
+
+def test_edge_domains_give_the_wiki_of_rule_2_on_spark(builds: dict):
+    columns, rows = builds["incremental"]["fct_experiment_enrollments"][1]
+    user_at, wiki_at = columns.index("user_id"), columns.index("wiki")
+    wikis = {row[user_at]: row[wiki_at] for row in rows}
+    assert wikis[900061] == "be_x_oldwiki"
+    assert wikis[900062] == "simplewiki"
