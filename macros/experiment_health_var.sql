@@ -6,6 +6,11 @@
     - multi_variant_policy: `first` (count a unit seen in several variants
       in its first variant) or `exclude` (leave such units out of every count
       and of the sample ratio test). Applied in int_enrollments_counted only.
+    - forced_assignment_policy: `count` (count a unit whose events carry a
+      forced assignment, coordinator `forced`, like any other) or `exclude`
+      (leave such units out of every count and of the sample ratio test).
+      Applied in int_enrollments_counted only; fct_assignment_source_conflicts
+      counts them either way.
     - srm_p_threshold: a test whose p-value is below it has status `srm`.
     - srm_exact_max_users: the exact binomial test (two variants, an
       expected count below 5) is used up to this many users; above it the
@@ -34,6 +39,7 @@
 {% macro experiment_health_var(name) %}
     {%- set defaults = {
         'multi_variant_policy': 'first',
+        'forced_assignment_policy': 'count',
         'srm_p_threshold': 0.001,
         'srm_min_users': 100,
         'srm_exact_max_users': 100000,
@@ -51,6 +57,11 @@
     {%- if name == 'multi_variant_policy' and value not in ('first', 'exclude') -%}
         {{ exceptions.raise_compiler_error(
             "multi_variant_policy must be 'first' or 'exclude', not '" ~ value ~ "'"
+        ) }}
+    {%- endif -%}
+    {%- if name == 'forced_assignment_policy' and value not in ('count', 'exclude') -%}
+        {{ exceptions.raise_compiler_error(
+            "forced_assignment_policy must be 'count' or 'exclude', not '" ~ value ~ "'"
         ) }}
     {%- endif -%}
     {%- if name in ('daily_series_start', 'daily_series_end') -%}

@@ -10,10 +10,15 @@
     Spark rebuilds these models whole (its Parquet tables have no DELETE).
 #}
 
-{# The model's watermark as a timestamp literal (1900 when it is empty). #}
+{#
+    The model's watermark as a timestamp literal: 1900 (recompute every row)
+    when the table is empty, or when it lacks a column the model's yml
+    documents, i.e. the model gained a column since the table was written
+    (on_schema_change then adds it, and every row is recomputed with it).
+#}
 {% macro recomputed_watermark() %}
     {%- set watermark = '1900-01-01 00:00:00' -%}
-    {%- if execute and is_incremental() -%}
+    {%- if execute and is_incremental() and not table_lacks_documented_columns() -%}
         {%- set found = run_query(
             'select cast(max(computed_at) as ' ~ dbt.type_string() ~ ') from ' ~ this
         ).columns[0].values()[0] -%}
@@ -22,6 +27,17 @@
         {%- endif -%}
     {%- endif -%}
     {{ return("cast('" ~ watermark ~ "' as " ~ dbt.type_timestamp() ~ ")") }}
+{% endmacro %}
+
+{# True when {{ this }} lacks a column documented in the model's yml. #}
+{% macro table_lacks_documented_columns() %}
+    {%- set existing = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+    {%- for column in model.columns -%}
+        {%- if column | lower not in existing -%}
+            {{ return(true) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(false) }}
 {% endmacro %}
 
 {#

@@ -871,6 +871,19 @@ def _singular_disagrees_with_map(ctx: DayContext, event: dict) -> None:
     event["experiment"] = {"coordinator": "custom", "enrolled": EXPERIMENT, "assigned": "some-other-variant"}
 
 
+def _forced_assignment(ctx: DayContext, event: dict) -> None:
+    """An override forced the variant (a tester, say): the singular object
+    has coordinator `forced`, as Metrics Platform's overrides send it."""
+    event["$schema"] = SCHEMA_PREFIX + "1.4.1"
+    event["experiment"] = {
+        "coordinator": "forced",
+        "enrolled": EXPERIMENT,
+        "assigned": event["experiments"]["assigned"][EXPERIMENT],
+        "subject_id": "overridden",
+        "sampling_unit": "overridden",
+    }
+
+
 def _extra_fields(ctx: DayContext, event: dict) -> None:
     event["page"] = {"id": ctx.rng.randrange(1, 10**7), "namespace_id": 0, "title": "Água", "revision_id": 123}
     event["performer"].update({"is_logged_in": True, "is_temp": False, "edit_count_bucket": "0 edits"})
@@ -1019,6 +1032,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("variant_tie_without_meta_id", "accepted", lambda ctx, name: _kind_variant_tie(ctx, name, False)),
     Kind("two_experiments", "accepted", _single("accepted", _two_experiments), messy_only=True),
     Kind("singular_other_experiment", "accepted", _single("accepted", _singular_other_experiment), messy_only=True),
+    Kind("forced_assignment", "accepted", _single("accepted", _forced_assignment), 2, messy_only=True),
     Kind(
         "non_ascii_variant",
         "accepted",

@@ -1,7 +1,9 @@
 -- Fails for every unit of fct_experiment_enrollments that
--- int_enrollments_counted keeps against multi_variant_policy or drops against
--- it, and for every counted unit that is not a unit at all.
+-- int_enrollments_counted keeps against multi_variant_policy and
+-- forced_assignment_policy or drops against them, and for every counted unit
+-- that is not a unit at all.
 {%- set policy = experiment_health_var('multi_variant_policy') %}
+{%- set forced_policy = experiment_health_var('forced_assignment_policy') %}
 with
 
 enrollments as (
@@ -20,9 +22,9 @@ expected as (
         user_id,
         variant
     from enrollments
-    {% if policy == 'exclude' -%}
-        where not is_multi_variant
-    {%- endif %}
+    where
+        {% if policy == 'exclude' -%} not is_multi_variant {%- else -%} true {%- endif %}
+        and {% if forced_policy == 'exclude' -%} not has_forced_assignment {%- else -%} true {%- endif %}
 )
 
 select

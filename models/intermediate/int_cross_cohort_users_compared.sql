@@ -1,5 +1,5 @@
 -- One row per (experiment, wiki, user) enrolled in both cohorts (every unit
--- of fct_experiment_enrollments, whatever multi_variant_policy says: this
+-- of int_enrollments_first_per_user, whatever multi_variant_policy says: this
 -- model describes the data, not the counts), with the two units' variants
 -- and first enrollment times, and the conflicts between them: the
 -- page-impression variant differs from the account-creation variant, or the
@@ -8,7 +8,7 @@
 with
 
 enrollments as (
-    select * from {{ ref('fct_experiment_enrollments') }}
+    select * from {{ ref('int_enrollments_first_per_user') }}
 ),
 
 account_creation_units as (

@@ -12,7 +12,7 @@ counted_units as (
 ),
 
 enrollments as (
-    select * from {{ ref('fct_experiment_enrollments') }}
+    select * from {{ ref('int_enrollments_first_per_user') }}
 ),
 
 account_creation_units as (

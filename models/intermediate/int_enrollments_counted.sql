@@ -1,11 +1,12 @@
--- The units every count uses: the units of fct_experiment_enrollments that
--- the var multi_variant_policy keeps. `first` keeps every unit in its first
--- variant; `exclude` drops the units seen with more than one variant. This
--- is the only place the policy is applied.
+-- The units every count uses: the enrolled units that the vars
+-- multi_variant_policy and forced_assignment_policy keep. `first` keeps
+-- every unit in its first variant; `exclude` drops the units seen with more
+-- than one variant. forced_assignment_policy `exclude` drops the units with
+-- a forced assignment. This is the only place the policies are applied.
 with
 
 enrollments as (
-    select * from {{ ref('fct_experiment_enrollments') }}
+    select * from {{ ref('int_enrollments_first_per_user') }}
 ),
 
 counted as (
@@ -20,9 +21,14 @@ counted as (
         event_count,
         is_multi_variant
     from enrollments
-    {% if experiment_health_var('multi_variant_policy') == 'exclude' -%}
-        where not is_multi_variant
-    {%- endif %}
+    where
+        true
+        {% if experiment_health_var('multi_variant_policy') == 'exclude' -%}
+            and not is_multi_variant
+        {%- endif %}
+        {% if experiment_health_var('forced_assignment_policy') == 'exclude' -%}
+            and not has_forced_assignment
+        {%- endif %}
 )
 
 select * from counted

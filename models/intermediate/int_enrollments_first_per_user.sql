@@ -2,13 +2,16 @@
 {{ config(
     materialized=('table' if target.type == 'spark' else 'incremental'),
     incremental_strategy='append',
+    on_schema_change='sync_all_columns',
     pre_hook="{% if is_incremental() %}delete from {{ this }} as units where exists ("
         ~ "select 1 from ({{ users_changed_since(recomputed_watermark()) }}) as changed "
         ~ "where changed.wiki = units.wiki and changed.user_id = units.user_id){% endif %}",
 ) }}
 -- One row per unit (cohort, experiment, wiki, user_id), rule 7: its
 -- enrollment is its earliest event, ties broken by meta.id ascending (events
--- without one last, then by event key). Incremental on DuckDB: a run
+-- without one last, then by event key). It also says whether any of its
+-- events had a singular `experiment` object disagreeing with the map, or a
+-- forced assignment. Incremental on DuckDB: a run
 -- recomputes the users with a copy of an event changed since its last run
 -- (macro recomputed_watermark), after its pre-hook deleted their units.
 -- depends_on: {{ ref('state_event_copies') }}, {{ ref('int_event_files_read_last') }}
@@ -36,7 +39,9 @@ first_enrollment as (
             as variant,
         min(enrolled_at) as enrolled_at,
         count(*) as event_count,
-        count(distinct variant) as variant_count
+        count(distinct variant) as variant_count,
+        max(case when is_singular_variant_conflict then 1 else 0 end) = 1 as has_singular_variant_conflict,
+        max(case when is_forced_assignment then 1 else 0 end) = 1 as has_forced_assignment
     from assignments
     group by cohort, experiment, wiki, user_id
 ),

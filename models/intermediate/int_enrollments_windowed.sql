@@ -18,7 +18,7 @@ units as (
 ),
 
 enrollments as (
-    select * from {{ ref('fct_experiment_enrollments') }}
+    select * from {{ ref('int_enrollments_first_per_user') }}
 ),
 
 allocations as (

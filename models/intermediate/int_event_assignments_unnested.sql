@@ -1,4 +1,7 @@
--- One row per (distinct event, experiment): the variant each kept event assigns.
+-- One row per (distinct event, experiment): the variant each kept event
+-- assigns, and what the event's singular `experiment` object says of the
+-- same experiment: a different variant (the map's counts, rule 4), or an
+-- assignment forced by an override (coordinator `forced`).
 with
 
 events as (
@@ -14,6 +17,9 @@ unnested as (
         wiki,
         user_id,
         enrolled_at,
+        singular_experiment,
+        singular_variant,
+        singular_coordinator,
         {{ explode_list('assignments') }} as assignment_pair
     from events
 ),
@@ -27,7 +33,18 @@ flattened as (
         wiki,
         user_id,
         assignment_pair.variant,
-        enrolled_at
+        enrolled_at,
+        case when assignment_pair.experiment = singular_experiment then singular_variant end as singular_variant,
+        coalesce(
+            assignment_pair.experiment = singular_experiment
+            and assignment_pair.variant <> singular_variant,
+            false
+        ) as is_singular_variant_conflict,
+        coalesce(
+            assignment_pair.experiment = singular_experiment
+            and singular_coordinator = 'forced',
+            false
+        ) as is_forced_assignment
     from unnested
 )
 

@@ -67,7 +67,21 @@ resolved as (
             'domain_parts.assigned_experiments',
             'domain_parts.experiment_enrolled',
             'domain_parts.experiment_assigned'
-        ) }} as assignments
+        ) }} as assignments,
+        -- the singular `experiment` object as given, when complete: the
+        -- health checks compare it with the map (int_event_assignments_unnested)
+        case
+            when domain_parts.experiment_enrolled <> '' and domain_parts.experiment_assigned <> ''
+                then domain_parts.experiment_enrolled
+        end as singular_experiment,
+        case
+            when domain_parts.experiment_enrolled <> '' and domain_parts.experiment_assigned <> ''
+                then domain_parts.experiment_assigned
+        end as singular_variant,
+        case
+            when domain_parts.experiment_enrolled <> '' and domain_parts.experiment_assigned <> ''
+                then nullif(domain_parts.experiment_coordinator, '')
+        end as singular_coordinator
     from domain_parts
     left join project_domains
         on domain_parts.domain_project = project_domains.project_domain
@@ -116,6 +130,9 @@ final as (
         wiki,
         enrolled_at,
         assignments,
+        singular_experiment,
+        singular_variant,
+        singular_coordinator,
         rejection_reason,
         case action_source
             when 'LocalUserCreatedHook' then 'account_creation'

@@ -2,6 +2,7 @@
 {{ config(
     materialized=('table' if target.type == 'spark' else 'incremental'),
     incremental_strategy='append',
+    on_schema_change='sync_all_columns',
     pre_hook="{% if is_incremental() %}delete from {{ this }} where event_key in ("
         ~ "{{ events_changed_since(recomputed_watermark()) }}){% endif %}",
 ) }}
@@ -47,6 +48,9 @@ single_copies as (
         copies.enrolled_at,
         copies.enrollment_date,
         copies.assignments,
+        copies.singular_experiment,
+        copies.singular_variant,
+        copies.singular_coordinator,
         true as is_kept,
         copies.loaded_at
     from copies
@@ -84,6 +88,9 @@ ranked_copies as (
         enrolled_at,
         enrollment_date,
         assignments,
+        singular_experiment,
+        singular_variant,
+        singular_coordinator,
         row_number() over (
             partition by event_key
             order by enrolled_at, raw_line_md5, source_file

@@ -16,7 +16,9 @@ final as (
         enrolled_at,
         event_count,
         variant_count,
-        is_multi_variant
+        is_multi_variant,
+        has_singular_variant_conflict,
+        has_forced_assignment
     from first_enrollments
 )
 

@@ -11,6 +11,7 @@ the SQL: plain dicts and loops over the units of the core oracle
 * `daily_enrollments(units, allocations)`: `fct_daily_enrollments`.
 * `outside_daily_series(units, allocations)`: `fct_enrollments_outside_daily_series`.
 * `cross_cohort_conflicts(enrollments)`: `fct_cross_cohort_conflicts`.
+* `assignment_source_conflicts(enrollments)`: `fct_assignment_source_conflicts`.
 * `untested_units(units, allocations)`: what the warning
   `assert_every_enrollment_has_an_allocation` lists.
 
@@ -108,6 +109,15 @@ OUTSIDE_DAILY_COLUMNS = (
     "first_enrollment_date",
     "last_enrollment_date",
 )
+ASSIGNMENT_SOURCE_COLUMNS = (
+    "cohort",
+    "experiment",
+    "wiki",
+    "conflict_type",
+    "enrolled_users",
+    "conflicting_users",
+    "conflicting_share",
+)
 CROSS_COHORT_COLUMNS = (
     "experiment",
     "wiki",
@@ -144,17 +154,28 @@ def read_allocations(path: Path | str = ALLOCATIONS_SEED) -> list[dict]:
 # Units and counts
 
 
-def counted_units(enrollments: Iterable[dict], policy: str = "first") -> list[dict]:
-    """`first`: every unit; `exclude`: only the units seen with a single variant."""
-    if policy not in ("first", "exclude"):
-        raise ValueError(policy)
-    return [unit for unit in enrollments if policy == "first" or not unit["is_multi_variant"]]
+def counted_units(
+    enrollments: Iterable[dict], policy: str = "first", forced_policy: str = "count"
+) -> list[dict]:
+    """`first`: every unit; `exclude`: only the units seen with a single
+    variant. forced_policy `exclude` also leaves out the units with a forced
+    assignment."""
+    if policy not in ("first", "exclude") or forced_policy not in ("count", "exclude"):
+        raise ValueError((policy, forced_policy))
+    return [
+        unit
+        for unit in enrollments
+        if (policy == "first" or not unit["is_multi_variant"])
+        and (forced_policy == "count" or not unit["has_forced_assignment"])
+    ]
 
 
-def variant_counts(enrollments: list[dict], policy: str = "first") -> dict[str, list[tuple]]:
-    """The two count marts under a policy. An account is new when it has an
-    account-creation unit in the same experiment and wiki, whatever the policy."""
-    units = counted_units(enrollments, policy)
+def variant_counts(
+    enrollments: list[dict], policy: str = "first", forced_policy: str = "count"
+) -> dict[str, list[tuple]]:
+    """The two count marts under the policies. An account is new when it has an
+    account-creation unit in the same experiment and wiki, whatever the policies."""
+    units = counted_units(enrollments, policy, forced_policy)
     created = {(u["experiment"], u["wiki"], u["user_id"]) for u in enrollments if u["cohort"] == "account_creation"}
     account_creation: dict[tuple, int] = defaultdict(int)
     page_impression: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
@@ -581,4 +602,33 @@ def cross_cohort_conflicts(enrollments: Iterable[dict]) -> list[dict]:
         }
         for (experiment, wiki), group in totals.items()
         for conflict_type in ("variant_differs", "impression_before_creation")
+    ]
+
+
+# ---------------------------------------------------------------------------
+# Conflicts within the assignment an event carries
+
+
+def assignment_source_conflicts(enrollments: Iterable[dict]) -> list[dict]:
+    """Per (cohort, experiment, wiki) with enrolled units (every unit, any
+    policy): how many have an event whose singular `experiment` object names
+    another variant than the map, and how many a forced assignment."""
+    totals: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for unit in enrollments:
+        group = totals[(unit["cohort"], unit["experiment"], unit["wiki"])]
+        group["users"] += 1
+        group["singular_variant_differs"] += unit["has_singular_variant_conflict"]
+        group["forced_assignment"] += unit["has_forced_assignment"]
+    return [
+        {
+            "cohort": cohort,
+            "experiment": experiment,
+            "wiki": wiki,
+            "conflict_type": conflict_type,
+            "enrolled_users": group["users"],
+            "conflicting_users": group[conflict_type],
+            "conflicting_share": group[conflict_type] / group["users"],
+        }
+        for (cohort, experiment, wiki), group in totals.items()
+        for conflict_type in ("singular_variant_differs", "forced_assignment")
     ]

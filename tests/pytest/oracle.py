@@ -68,6 +68,8 @@ MODEL_COLUMNS: dict[str, tuple[str, ...]] = {
         "event_count",
         "variant_count",
         "is_multi_variant",
+        "has_singular_variant_conflict",
+        "has_forced_assignment",
     ),
     "fct_account_creation_variant_counts": ("experiment", "wiki", "variant", "enrolled_users"),
     "fct_page_impression_variant_counts": (
@@ -159,6 +161,8 @@ class Line:
     user_id: int | None = None
     enrolled_at: dt.datetime | None = None
     assignments: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    # the singular `experiment` object when complete: (experiment, variant, coordinator)
+    singular: tuple[str, str, object] | None = None
 
     @property
     def accepted(self) -> bool:
@@ -282,6 +286,16 @@ def assignments_of(event: dict) -> list[tuple[str, str]]:
     return pairs
 
 
+def singular_assignment_of(event: dict) -> tuple[str, str, object] | None:
+    """The singular `experiment` object as (experiment, variant, coordinator),
+    when its experiment and variant are non-empty strings."""
+    experiment = non_empty_string(field(event, "experiment", "enrolled"))
+    variant = non_empty_string(field(event, "experiment", "assigned"))
+    if experiment and variant:
+        return (experiment, variant, field(event, "experiment", "coordinator"))
+    return None
+
+
 def classify(line: Line, project_domains: dict[str, str]) -> Line:
     """Fill in the line's rejection reason (rule 1) or its accepted values."""
     event = parse_json_object(line.raw_line)
@@ -322,6 +336,7 @@ def classify(line: Line, project_domains: dict[str, str]) -> Line:
     line.user_id = user_id
     line.enrolled_at = enrolled_at
     line.assignments = assignments
+    line.singular = singular_assignment_of(event)
     return line
 
 
@@ -377,18 +392,30 @@ def compute_from_lines(
             events[key] = line
 
     # Rule 7: units and their first enrollment.
+    # Each unit also says whether one of its events' singular object names
+    # the experiment with another variant, or with coordinator `forced`.
     units: dict[tuple, list[tuple]] = defaultdict(list)
+    singular_conflicts: set[tuple] = set()
+    forced: set[tuple] = set()
     for key, event in events.items():
         for experiment, variant in event.assignments:
+            unit = (event.cohort, experiment, event.wiki, event.user_id)
             order = (event.enrolled_at, event.meta_id is None, event.meta_id or "", key)
-            units[(event.cohort, experiment, event.wiki, event.user_id)].append((order, key, variant))
+            units[unit].append((order, key, variant))
+            if event.singular is not None and event.singular[0] == experiment:
+                if event.singular[1] != variant:
+                    singular_conflicts.add(unit)
+                if event.singular[2] == "forced":
+                    forced.add(unit)
     enrollments = []
     for unit, seen in units.items():
         first = min(seen)
         variants = {variant for _, _, variant in seen}
         enrolled_at = first[0][0]
         enrollments.append(
-            unit + (first[2], enrolled_at, len({key for _, key, _ in seen}), len(variants), len(variants) > 1)
+            unit
+            + (first[2], enrolled_at, len({key for _, key, _ in seen}), len(variants), len(variants) > 1)
+            + (unit in singular_conflicts, unit in forced)
         )
 
     account_creation_counts: dict[tuple, int] = defaultdict(int)
@@ -399,7 +426,7 @@ def compute_from_lines(
             account_creation_users.add((experiment, wiki, user_id))
 
     page_impression_counts: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for cohort, experiment, wiki, user_id, variant, _, event_count, _, _ in enrollments:
+    for cohort, experiment, wiki, user_id, variant, _, event_count, *_ in enrollments:
         if cohort != "page_impression":
             continue
         counts = page_impression_counts[(experiment, wiki, variant)]

@@ -1,7 +1,8 @@
 """End to end: the experiment-health marts against tests/pytest/health_oracle.py.
 
 * The shared `messy` build (conftest.py), with the shipped allocations seed.
-* The same messy events built with `multi_variant_policy: exclude`.
+* The same messy events built with `multi_variant_policy: exclude` and
+  `forced_assignment_policy: exclude`.
 * A generated data set whose eswiki split is skewed 70/30, built against an
   allocations table of the test's own (var `experiment_allocations_relation`):
   an open-ended window, a wiki split into two windows, unequal and
@@ -33,6 +34,7 @@ MULTI_VARIANT_KEY = ("cohort", "experiment", "wiki")
 DAILY_KEY = ("cohort", "experiment", "wiki", "variant", "enrollment_date")
 RUN_KEY = ("experiment", "wiki", "valid_from", "valid_to", "variant")
 CROSS_COHORT_KEY = ("experiment", "wiki", "conflict_type")
+ASSIGNMENT_SOURCE_KEY = ("cohort", "experiment", "wiki", "conflict_type")
 OUTSIDE_DAILY_KEY = ("cohort", "experiment", "wiki", "variant")
 OUTSIDE_KEY = ("cohort", "experiment", "wiki", "variant", "outside_reason")
 # absolute tolerance per float column (the p-value's requirement is 1e-6; it does far better)
@@ -203,6 +205,26 @@ def assert_health_marts_match(project: DbtProject, units: list[dict], allocation
         if unit["cohort"] == "page_impression" and key in creation_variants and creation_variants[key] != unit["variant"]:
             variant_pairs.add((unit["experiment"], unit["wiki"], creation_variants[key], unit["variant"]))
     assert warning_result_count(output, "assert_no_cross_cohort_variant_conflicts") == len(variant_pairs)
+    assert_rows_match(
+        "fct_assignment_source_conflicts",
+        read_model(project, "fct_assignment_source_conflicts", health_oracle.ASSIGNMENT_SOURCE_COLUMNS),
+        health_oracle.assignment_source_conflicts(all_units),
+        ASSIGNMENT_SOURCE_KEY,
+    )
+    forced_groups = {
+        (unit["cohort"], unit["experiment"], unit["wiki"], unit["variant"])
+        for unit in all_units
+        if unit["has_forced_assignment"]
+    }
+    assert warning_result_count(output, "assert_no_forced_assignments") == len(forced_groups)
+    singular_pairs = {
+        (event.cohort, experiment, event.wiki, variant, event.singular[1])
+        for event in result.events.values()
+        if event.singular is not None
+        for experiment, variant in event.assignments
+        if event.singular[0] == experiment and event.singular[1] != variant
+    }
+    assert warning_result_count(output, "assert_no_singular_assignment_conflicts") == len(singular_pairs)
     assert warning_result_count(output, "assert_every_enrollment_has_an_allocation") == len(
         health_oracle.untested_units(units, allocations)
     )
@@ -239,8 +261,15 @@ def test_messy_data_has_multi_variant_units(messy_project: DbtProject) -> None:
     assert any(json.loads(row["variant_pairs"]) for row in rows)
 
 
+def test_messy_data_has_assignment_source_conflicts(messy_dataset: Dataset) -> None:
+    """Else the comparison with the oracle would not exercise them."""
+    units = oracle_units(messy_dataset.oracle)
+    assert any(unit["has_singular_variant_conflict"] for unit in units)
+    assert any(unit["has_forced_assignment"] for unit in units)
+
+
 # ---------------------------------------------------------------------------
-# multi_variant_policy: exclude
+# multi_variant_policy and forced_assignment_policy: exclude
 
 
 @pytest.fixture(scope="module")
@@ -249,30 +278,33 @@ def exclude_project(messy_dataset: Dataset, tmp_path_factory: pytest.TempPathFac
     project = DbtProject(
         directory / "warehouse.duckdb",
         events_path=messy_dataset.events_path,
-        dbt_vars={"multi_variant_policy": "exclude"},
+        dbt_vars={"multi_variant_policy": "exclude", "forced_assignment_policy": "exclude"},
     )
     project.build(check=False)
     return assert_built(project)
 
 
-def test_exclude_policy_drops_multi_variant_units_everywhere(
+def test_exclude_policies_drop_multi_variant_and_forced_units_everywhere(
     exclude_project: DbtProject, messy_dataset: Dataset
 ) -> None:
     result = messy_dataset.oracle
     enrollments = oracle_units(result)
     multi_variant = [unit for unit in enrollments if unit["is_multi_variant"]]
     assert multi_variant, "the messy data set should have multi-variant units"
+    forced = [unit for unit in enrollments if unit["has_forced_assignment"]]
+    assert forced, "the messy data set should have units with a forced assignment"
+    dropped = multi_variant + [unit for unit in forced if not unit["is_multi_variant"]]
 
     counted = exclude_project.read_table("int_enrollments_counted", ["cohort", "experiment", "wiki", "user_id"])
-    assert len(counted) == len(enrollments) - len(multi_variant)
-    assert not {(u["cohort"], u["experiment"], u["wiki"], u["user_id"]) for u in multi_variant} & set(counted)
+    assert len(counted) == len(enrollments) - len(dropped)
+    assert not {(u["cohort"], u["experiment"], u["wiki"], u["user_id"]) for u in dropped} & set(counted)
 
-    expected_counts = health_oracle.variant_counts(enrollments, "exclude")
+    expected_counts = health_oracle.variant_counts(enrollments, "exclude", "exclude")
     for model, rows in expected_counts.items():
         columns = oracle.MODEL_COLUMNS[model]
         assert sorted(exclude_project.read_table(model, list(columns))) == sorted(rows), model
 
-    units = health_oracle.counted_units(enrollments, "exclude")
+    units = health_oracle.counted_units(enrollments, "exclude", "exclude")
     assert_health_marts_match(exclude_project, units, health_oracle.read_allocations(), result)
     # the SRM test saw fewer users than under `first`
     first_total = sum(

@@ -34,6 +34,7 @@ flattened as (
         {{ assignment_map_entries('parsed_event.experiments.assigned') }} as assigned_experiments,
         {{ json_value_as_string('parsed_event.experiment.enrolled') }} as experiment_enrolled,
         {{ json_value_as_string('parsed_event.experiment.assigned') }} as experiment_assigned,
+        parsed_event.experiment.coordinator as experiment_coordinator,
         parsed_event.dt as event_dt,
         parsed_event.meta.dt as meta_dt
     from parsed
