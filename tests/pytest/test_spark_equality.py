@@ -9,7 +9,9 @@ hand-written lines that probe the JSON type rules, is built on both engines:
    an incremental `dbt build` on Spark must equal a full DuckDB build of all
    four days;
 3. the same events as the data lake's Parquet (`events_format: parquet`),
-   one build on each engine, compared the same way.
+   one build on each engine, compared the same way;
+4. the files of tests/pytest/test_engine_differences.py, on Spark only: the
+   known differences between the engines, pinned on the Spark side.
 
 Spark runs in local mode through dbt-spark's `session` method
 (requirements-spark.txt, Java 17), its warehouse and metastore in a
@@ -38,6 +40,9 @@ import generate_events
 import pytest
 from datasets import EVENTS_GLOB
 from dbt_project_runner import REPO_ROOT, DbtProject
+from test_engine_differences import FILES as ENGINE_DIFFERENCE_FILES
+from test_engine_differences import FOLDER as ENGINE_DIFFERENCE_FOLDER
+from test_engine_differences import SURROGATE_LINE
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("SKIP_SPARK", "") not in ("", "0"),
@@ -393,6 +398,18 @@ def builds(spark_workspace: dict) -> dict:
     parquet_spark = SparkProject(spark_dir, SPARK_SCHEMA + "_parquet", parquet_path, dbt_vars=parquet_vars)
     timed("spark parquet run", parquet_spark, "build", *MODELS_ONLY)
     result["parquet"] = marts(parquet_duckdb, parquet_spark)
+
+    # 4. the known differences between the engines, on Spark
+    differences = root / "engine_differences"
+    (differences / ENGINE_DIFFERENCE_FOLDER).mkdir(parents=True)
+    for name, data in ENGINE_DIFFERENCE_FILES.items():
+        (differences / ENGINE_DIFFERENCE_FOLDER / name).write_bytes(data)
+    differences_spark = SparkProject(spark_dir, SPARK_SCHEMA + "_differences", str(differences / EVENTS_GLOB))
+    timed("spark engine differences run", differences_spark, "build", *MODELS_ONLY)
+    result["differences"] = {
+        name: differences_spark.table_columns_and_rows(name)
+        for name in ("fct_event_line_reconciliation", "fct_rejected_events", "fct_experiment_enrollments")
+    }
     print("build seconds:", result["seconds"])
     return result
 
@@ -456,3 +473,32 @@ def test_edge_domains_give_the_wiki_of_rule_2_on_spark(builds: dict):
     wikis = {row[user_at]: row[wiki_at] for row in rows}
     assert wikis[900061] == "be_x_oldwiki"
     assert wikis[900062] == "simplewiki"
+
+
+# ---------------------------------------------------------------------------
+# The known differences, Spark's side (DuckDB's: test_engine_differences.py)
+
+
+def _difference_rows(builds: dict, table: str) -> list[dict]:
+    columns, rows = builds["differences"][table]
+    return [dict(zip(columns, row)) for row in rows]
+
+
+def test_offset_of_23_59_is_missing_timestamp_on_spark(builds: dict):
+    rejected = {Path(row["source_file"]).name: row["reason"] for row in _difference_rows(builds, "fct_rejected_events")}
+    assert rejected["offset.json"] == "missing_timestamp"
+    assert 800001 not in {row["user_id"] for row in _difference_rows(builds, "fct_experiment_enrollments")}
+
+
+def test_lone_surrogate_is_accepted_on_spark(builds: dict):
+    assert SURROGATE_LINE not in {row["raw_line"] for row in _difference_rows(builds, "fct_rejected_events")}
+    assert 800002 in {row["user_id"] for row in _difference_rows(builds, "fct_experiment_enrollments")}
+
+
+def test_lf_then_crlf_reads_no_phantom_line_on_spark(builds: dict):
+    counts = {
+        Path(row["source_file"]).name: (row["raw_lines"], row["rejected_lines"], row["accepted_events"])
+        for row in _difference_rows(builds, "fct_event_line_reconciliation")
+    }
+    assert counts["lf-then-crlf.json"] == (3, 0, 3)
+    assert counts["crlf-then-lf.json"] == (3, 0, 3)
