@@ -1,4 +1,4 @@
-"""What DuckDB does where the engines differ (README, "Running on Spark",
+"""What DuckDB does where the engines differ (docs/spark.md,
 "Known differences"), pinned so that a change on either side is seen.
 
 One small build of three hand-written files:
