@@ -92,7 +92,7 @@ def machine() -> dict:
     }
 
 
-TARGETS = {  # README, "Benchmark"
+TARGETS = {  # benchmarks/README.md
     "full_over_floor": 1.5,
     "incremental_over_full_large": 0.2,
     "incremental_large_over_small": 1.3,

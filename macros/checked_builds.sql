@@ -6,7 +6,7 @@
     `loaded_at`, `computed_at`) for that. A run whose tests failed does not
     move the mark, so what it wrote is checked again by the next run. The
     full check, over every row, is any dbt command with
-    `--vars '{check_all_history: true}'` (README, "Stored history").
+    `--vars '{check_all_history: true}'` (docs/stored-history.md).
 #}
 
 {#

@@ -126,7 +126,7 @@
     writes them: events_path's folder as given, then the path below it.
     Spark lists no file of 0 bytes, so such a file has no row here. A line
     longer than var max_line_bytes gets `line_error` `line_too_long`, as on
-    DuckDB; a damaged gzip file fails the read (README, "Running on Spark").
+    DuckDB; a damaged gzip file fails the read (docs/spark.md).
 #}
 {% macro spark__create_event_source_views() %}
     {%- if not execute -%}

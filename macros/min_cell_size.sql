@@ -1,5 +1,5 @@
 {#
-    Small-cell suppression for sharing the aggregate marts (README,
+    Small-cell suppression for sharing the aggregate marts (docs/governance.md,
     "Sharing safely"). The var `min_cell_size` (default 0: off) is read here
     and nowhere else.
 

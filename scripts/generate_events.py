@@ -29,7 +29,7 @@ What the data holds (see `../shared/reference/wikimedia-findings.md`):
 * redelivered duplicates (same `meta.id`, same text, in the same file,
   another file, another hour or the next day), a few users seen in two
   variants, and, at the preset's rate, bad or unusual lines of every kind
-  the README's rule 1 rejects or accepts.
+  rule 1 (docs/rules.md) rejects or accepts.
 
 Presets: `sample` (the shipped sample), `messy` (tests: many bad lines),
 `benchmark` (2 million lines over 30 days, fast path, gzip level 1).

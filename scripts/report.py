@@ -44,7 +44,7 @@ import duckdb
 
 COHORTS = ("account_creation", "page_impression")
 COHORT_LABELS = {"account_creation": "Account creation", "page_impression": "Page impression"}
-# the order in which the rules reject a line (README, "The rules")
+# the order in which the rules reject a line (docs/rules.md)
 REJECTION_REASONS = (
     "malformed_json",
     "canary",
@@ -601,7 +601,7 @@ def section_sample_ratio(data: ReportData) -> str:
         f"allocation&rsquo;s share, and the {esc(level)} interval the range of true shares consistent with the "
         f"users seen, at the same threshold ({esc(threshold_text)}). When the expected share lies outside it, the "
         "variant got more or fewer users than the allocation predicts. With two variants the shares add up to "
-        "100%, so one drift shows on both rows. README, &ldquo;Reading a status&rdquo;.</p>"
+        "100%, so one drift shows on both rows. docs/experiment-health.md, &ldquo;Reading a status&rdquo;.</p>"
     ]
     if not data.sample_ratio:
         parts.append('<p class="note">No experiment has a configured allocation.</p></section>')

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the pinned test dependencies, lints the SQL and the Python, checks
 # the project rules (dbt-bouncer.yml) and runs every test: dbt build (data
-# and unit tests) on the shipped sample, then pytest (the Spark suite in a
-# second process, beside the others).
+# and unit tests) on the shipped sample, a compile of the analyses, then
+# pytest (the Spark suite in a second process, beside the others).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup_venv.sh requirements-spark.txt  # test pins + Spark (itself -r requirements-dev.txt)
@@ -32,6 +32,9 @@ dbt_here build --warn-error-options '{"error": ["NoNodesForSelectionCriteria"]}'
 echo "== project rules on the catalog (dbt docs generate, dbt-bouncer)"
 dbt_here docs generate --no-compile --quiet
 bouncer --only catalog_checks
+
+echo "== the analyses compile (analyses/: the acceptance queries)"
+dbt_here compile --select "path:analyses" --quiet --warn-error-options '{"error": ["NoNodesForSelectionCriteria"]}'
 
 echo "== chromium for the report test (installed only when missing)"
 bash scripts/install_chromium.sh

@@ -1,8 +1,8 @@
 {{ config(severity='warn') }}
 -- Warns with every row of fct_sample_ratio_checks whose test found a sample
 -- ratio mismatch (is_srm, whatever else is wrong): the split of users across variants differs
--- from the allocation by more than chance explains. See the README section
--- "Experiment health" for what to check.
+-- from the allocation by more than chance explains. See docs/experiment-health.md,
+-- "What to do about an SRM", for what to check.
 select
     cohort,
     experiment,

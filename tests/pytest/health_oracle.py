@@ -1,6 +1,6 @@
 """An independent Python computation of the experiment-health marts.
 
-Written from issue 3 and the README section "Experiment health", not from
+Written from issue 3 and docs/experiment-health.md, not from
 the SQL: plain dicts and loops over the units of the core oracle
 (tests/pytest/oracle.py), scipy for the statistics.
 
@@ -340,7 +340,7 @@ def sample_ratio_checks(
 
 
 def _run_name(experiment: str, wiki: str, valid_from: dt.date | None, valid_to: dt.date | None) -> str:
-    """`<experiment> <wiki> <from>/<to>`, `..` for an open end (README, "Queries for the acceptance questions")."""
+    """`<experiment> <wiki> <from>/<to>`, `..` for an open end (models/_experiment_health__docs.md, column_experiment_run)."""
     ends = [day.isoformat() if day else ".." for day in (valid_from, valid_to)]
     return f"{experiment} {wiki} {ends[0]}/{ends[1]}"
 

@@ -1,6 +1,6 @@
 """An independent, pure-Python computation of the public models.
 
-Written from the rules in the README ("The rules" and "Public models"), not
+Written from the rules in docs/rules.md and the models of docs/public-models.md, not
 from the SQL: it parses each raw line with the `json` module and counts with
 dicts. The pytest suite compares every public model that `dbt build` writes
 with the rows computed here.

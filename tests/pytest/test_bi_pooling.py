@@ -1,4 +1,4 @@
-"""A pooled BI connection sees each build scripts/build.py publishes (README, "Connecting a BI tool").
+"""A pooled BI connection sees each build scripts/build.py publishes (docs/bi.md, "Connecting a BI tool").
 
 Within one process DuckDB keeps one database instance per file path while
 any connection to that path is open, and a new connection to the path joins
@@ -72,11 +72,11 @@ class Published:
         return built.stdout
 
     def nullpool_engine(self) -> sqlalchemy.Engine:
-        """README: the URL with poolclass=NullPool."""
+        """docs/bi.md: the URL with poolclass=NullPool."""
         return sqlalchemy.create_engine(self.url, poolclass=NullPool)
 
     def attaching_engine(self) -> sqlalchemy.Engine:
-        """README: an in-memory engine that attaches the published file on each connection."""
+        """docs/bi.md: an in-memory engine that attaches the published file on each connection."""
         engine = sqlalchemy.create_engine("duckdb:///:memory:", poolclass=NullPool)
         path = str(self.path)
 

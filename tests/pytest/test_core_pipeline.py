@@ -219,7 +219,7 @@ def test_seeded_data_sets_match_oracle(case: dict, make_project, tmp_path: Path)
 
 
 # Hand-written lines at the edges of the rules, each with the outcome the
-# README gives it. One file, built once.
+# rules (docs/rules.md) give it. One file, built once.
 def _event(**changes: object) -> dict:
     event = {
         "meta": {"domain": "fr.wikipedia.org", "id": "edge-0", "dt": "2025-03-20T10:00:00.500Z", "stream": generate_events.STREAM},

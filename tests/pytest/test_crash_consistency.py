@@ -1,4 +1,4 @@
-"""Stored history survives faults (README, "Stored history").
+"""Stored history survives faults (docs/stored-history.md).
 
 Every scenario ends the same way: after the fault, a normal `dbt build`
 must leave every public model exactly as a clean build of the same files

@@ -1,6 +1,6 @@
-"""What DuckDB does where the engines differ (README, "Running on Spark",
-"Known differences"), pinned so that a change on either side is seen; Spark's
-side is pinned by test_spark_equality.py on the same files.
+"""What DuckDB does where the engines differ (docs/spark.md, "Known
+differences"), pinned so that a change on either side is seen; Spark's side
+is pinned by test_spark_equality.py on the same files.
 
 One small build of three hand-written files:
 

@@ -5,8 +5,8 @@ with the shared build without it (`messy_project`, which the oracle tests
 check against an independent computation): every published count must be
 the true count and at least min_cell_size, every smaller count must be null
 and flagged (never 0), and the totals and statistics that would give a
-suppressed count away by subtraction must be suppressed too (README,
-"Governance"). The rules are written here from that description, not from
+suppressed count away by subtraction must be suppressed too (docs/governance.md,
+"Sharing safely"). The rules are written here from that description, not from
 the SQL.
 """
 

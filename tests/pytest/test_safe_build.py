@@ -1,4 +1,4 @@
-"""BI readers while dbt writes: scripts/build.py (README, "Building while BI tools read").
+"""BI readers while dbt writes: scripts/build.py (docs/bi.md, "Building while BI tools read").
 
 * The problem: a process holding the database open read-only keeps any
   other process from opening it to write, so a plain `dbt build` on the

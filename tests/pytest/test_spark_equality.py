@@ -60,7 +60,7 @@ MART_NAMES = sorted(path.stem for path in (REPO_ROOT / "models" / "marts").glob(
 # ---------------------------------------------------------------------------
 # Hand-written lines: the JSON type rules where Spark's reader differs most
 # from DuckDB's (it turns numbers into strings, stops after the first value,
-# accepts single quotes). Each has the outcome the README's rules give.
+# accepts single quotes). Each has the outcome the rules (docs/rules.md) give.
 
 
 def _event(**changes) -> dict:

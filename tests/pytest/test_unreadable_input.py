@@ -1,5 +1,5 @@
 """Input that cannot be read never stops a build, and is never dropped in
-silence (README, "Input" and "Stored history").
+silence (docs/rules.md, "Input", and docs/stored-history.md).
 
 * Bad files: a line that is not UTF-8 (`malformed_json`), a line over
   `max_line_bytes` (`line_too_long`), a damaged gzip file (its lines before
