@@ -6,6 +6,7 @@
     {{ return(adapter.dispatch('sql_string', 'growth_enrollments')(value)) }}
 {%- endmacro %}
 
+{# Standard SQL (DuckDB among others): a quote inside is doubled. #}
 {% macro default__sql_string(value) -%}
     '{{ value | string | replace("'", "''") }}'
 {%- endmacro %}
