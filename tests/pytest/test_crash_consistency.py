@@ -7,7 +7,7 @@ does. The faults:
 * SIGKILL of `dbt build` at many points of an incremental run: during the
   on-run-start hook that reads the files, as each state model starts and
   once it is written, and downstream of them;
-* single nodes failing (var `fail_models`, macros/inject_fault.sql);
+* single nodes failing (var `fail_models`, macros/state/inject_fault.sql);
 * a file read while half written, then completed;
 * file names holding `[ ] * ? { } '` and spaces (never read as patterns);
 * the oldest files deleted (the data lake's retention) after the recovery.

@@ -9,6 +9,14 @@
     {{ return(adapter.dispatch('parse_iso_timestamp', 'growth_enrollments')(text)) }}
 {% endmacro %}
 
+{#
+    Other adapters: regular expressions and a cast that gives null instead
+    of failing are not standard SQL.
+#}
+{% macro default__parse_iso_timestamp(text) %}
+    {{ raise_unsupported_adapter('parse_iso_timestamp') }}
+{% endmacro %}
+
 {% macro iso_timestamp_pattern() -%}
     '^([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?$'
 {%- endmacro %}

@@ -8,6 +8,14 @@
     {{ return(adapter.dispatch('raw_line_event_time', 'growth_enrollments')(raw_line)) }}
 {% endmacro %}
 
+{#
+    Other adapters: reading a field out of JSON text, and
+    parse_iso_timestamp, have no portable form.
+#}
+{% macro default__raw_line_event_time(raw_line) %}
+    {{ raise_unsupported_adapter('raw_line_event_time') }}
+{% endmacro %}
+
 {% macro duckdb__raw_line_event_time(raw_line) %}
     case
         when json_valid({{ raw_line }})

@@ -18,6 +18,15 @@
 {% endmacro %}
 
 {#
+    Other adapters: no portable SQL lists the files of a glob or reads them
+    line by line (DuckDB uses glob, read_blob and read_csv, Spark external
+    binaryFile and text tables).
+#}
+{% macro default__create_event_source_views() %}
+    {{ raise_unsupported_adapter('create_event_source_views') }}
+{% endmacro %}
+
+{#
     DuckDB. The listing is a table (the folders are walked once per
     command); the lines of the chosen files are a view
     (`duckdb__read_event_lines`), to which the lines the reader cannot take

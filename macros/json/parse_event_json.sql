@@ -10,6 +10,14 @@
 {% endmacro %}
 
 {#
+    Other adapters: parsing JSON text into a typed struct with a map is done
+    by different functions on every engine.
+#}
+{% macro default__parse_event_json(raw_line) %}
+    {{ raise_unsupported_adapter('parse_event_json') }}
+{% endmacro %}
+
+{#
     DuckDB: valid JSON whose first character after JSON whitespace is `{` is
     an object; checking that on the text spares a second parse (json_type).
 #}

@@ -11,6 +11,14 @@
     )) }}
 {% endmacro %}
 
+{#
+    Other adapters: list functions with lambdas and list literals differ on
+    every engine.
+#}
+{% macro default__usable_assignments(assigned_experiments, experiment_enrolled, experiment_assigned) %}
+    {{ raise_unsupported_adapter('usable_assignments') }}
+{% endmacro %}
+
 {% macro duckdb__usable_assignments(assigned_experiments, experiment_enrolled, experiment_assigned) %}
     {%- set from_map -%}
         coalesce(

@@ -3,6 +3,11 @@
     {{ return(adapter.dispatch('list_length', 'growth_enrollments')(list_expression)) }}
 {% endmacro %}
 
+{# Other adapters: the SQL standard's cardinality (0 for an empty list, null for null). #}
+{% macro default__list_length(list_expression) %}
+    cardinality({{ list_expression }})
+{% endmacro %}
+
 {% macro duckdb__list_length(list_expression) %}
     len({{ list_expression }})
 {% endmacro %}

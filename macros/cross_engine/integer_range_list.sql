@@ -6,6 +6,14 @@
     {{ return(adapter.dispatch('integer_range_list', 'growth_enrollments')(last)) }}
 {% endmacro %}
 
+{#
+    Other adapters: standard SQL has no function that builds a list of a
+    range of integers.
+#}
+{% macro default__integer_range_list(last) %}
+    {{ raise_unsupported_adapter('integer_range_list') }}
+{% endmacro %}
+
 {% macro duckdb__integer_range_list(last) %}
     range(cast(0 as bigint), cast({{ last }} as bigint) + 1)
 {% endmacro %}

@@ -8,6 +8,14 @@
     {{ return(adapter.dispatch('json_variant_pair', 'growth_enrollments')(first_variant, second_variant, units)) }}
 {% endmacro %}
 
+{#
+    Other adapters: the text is the engine's own JSON writer's, and no JSON
+    writer is portable.
+#}
+{% macro default__json_variant_pair(first_variant, second_variant, units) %}
+    {{ raise_unsupported_adapter('json_variant_pair') }}
+{% endmacro %}
+
 {% macro duckdb__json_variant_pair(first_variant, second_variant, units) %}
     cast(to_json(struct_pack(
         first_variant := {{ first_variant }},

@@ -8,6 +8,15 @@
     {{ return(adapter.dispatch('json_value_as_integer', 'growth_enrollments')(json_value)) }}
 {% endmacro %}
 
+{#
+    Other adapters: the value has the form parse_event_json gives it on
+    each engine (DuckDB JSON, Spark marked text), so each engine reads it
+    its own way.
+#}
+{% macro default__json_value_as_integer(json_value) %}
+    {{ raise_unsupported_adapter('json_value_as_integer') }}
+{% endmacro %}
+
 {% macro duckdb__json_value_as_integer(json_value) %}
     case
         when json_type({{ json_value }}) in ('BIGINT', 'UBIGINT')
@@ -26,6 +35,11 @@
 {# A JSON string's text, else null (numbers, booleans, objects give null). #}
 {% macro json_value_as_string(json_value) %}
     {{ return(adapter.dispatch('json_value_as_string', 'growth_enrollments')(json_value)) }}
+{% endmacro %}
+
+{# Other adapters: as json_value_as_integer. #}
+{% macro default__json_value_as_string(json_value) %}
+    {{ raise_unsupported_adapter('json_value_as_string') }}
 {% endmacro %}
 
 {% macro duckdb__json_value_as_string(json_value) %}
@@ -49,6 +63,14 @@
 #}
 {% macro assignment_map_entries(assignment_map) %}
     {{ return(adapter.dispatch('assignment_map_entries', 'growth_enrollments')(assignment_map)) }}
+{% endmacro %}
+
+{#
+    Other adapters: map and list functions with lambdas differ on every
+    engine.
+#}
+{% macro default__assignment_map_entries(assignment_map) %}
+    {{ raise_unsupported_adapter('assignment_map_entries') }}
 {% endmacro %}
 
 {% macro duckdb__assignment_map_entries(assignment_map) %}

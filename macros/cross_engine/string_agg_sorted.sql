@@ -7,6 +7,7 @@
     {{ return(adapter.dispatch('string_agg_sorted', 'growth_enrollments')(measure, delimiter)) }}
 {% endmacro %}
 
+{# Other adapters: the SQL standard's ordered listagg. #}
 {% macro default__string_agg_sorted(measure, delimiter) %}
     listagg({{ measure }}, {{ delimiter }}) within group (order by {{ measure }})
 {% endmacro %}

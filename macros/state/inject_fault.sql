@@ -8,10 +8,6 @@
 #}
 {% macro inject_fault() %}
     {%- if this.name in var('fail_models', []) -%}
-        select {{ adapter.dispatch('raise_error', 'growth_enrollments')("'fault injected in " ~ this.name ~ "'") }}
+        select {{ raise_error("'fault injected in " ~ this.name ~ "'") }}
     {%- endif -%}
 {% endmacro %}
-
-{% macro default__raise_error(message) %}error({{ message }}){% endmacro %}
-
-{% macro spark__raise_error(message) %}raise_error({{ message }}){% endmacro %}

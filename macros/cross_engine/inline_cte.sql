@@ -11,4 +11,5 @@
 
 {% macro duckdb__inline_cte() %}not materialized{% endmacro %}
 
+{# Other adapters (Spark among them): nothing, the engine decides. #}
 {% macro default__inline_cte() %}{% endmacro %}

@@ -11,11 +11,3 @@
         cast({{ epoch_microseconds(modified_at) }} as {{ dbt.type_string() }})
     ))
 {% endmacro %}
-
-{% macro epoch_microseconds(timestamp) %}
-    {{ return(adapter.dispatch('epoch_microseconds', 'growth_enrollments')(timestamp)) }}
-{% endmacro %}
-
-{% macro default__epoch_microseconds(timestamp) %}epoch_us({{ timestamp }}){% endmacro %}
-
-{% macro spark__epoch_microseconds(timestamp) %}unix_micros({{ timestamp }}){% endmacro %}

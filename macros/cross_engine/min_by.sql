@@ -7,6 +7,14 @@
     {{ return(adapter.dispatch('min_by', 'growth_enrollments')(value_expression, order_expressions)) }}
 {% endmacro %}
 
+{#
+    Other adapters: standard SQL has no aggregate that returns a value at
+    the smallest key.
+#}
+{% macro default__min_by(value_expression, order_expressions) %}
+    {{ raise_unsupported_adapter('min_by') }}
+{% endmacro %}
+
 {% macro duckdb__min_by(value_expression, order_expressions) %}
     arg_min(
         {{ value_expression }},
