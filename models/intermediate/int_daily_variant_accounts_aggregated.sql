@@ -1,43 +1,26 @@
 -- Per (cohort, experiment, wiki, variant, UTC enrollment date): the counted
--- units (int_enrollments_counted, so the multi_variant_policy var applies),
--- their distinct events and, in the page-impression cohort, how many are
--- new accounts (also enrolled at account creation in the same experiment and
--- wiki, looked up in every account-creation unit as in
--- fct_page_impression_variant_counts) and how many existing ones. Days
--- without units have no row; fct_daily_variant_metrics puts them on the spine.
+-- units (int_enrollments_windowed: every unit of int_enrollments_counted, so
+-- the policies apply), their distinct events and, in the page-impression
+-- cohort, how many are new accounts (is_new_account, decided in
+-- int_enrollments_windowed) and how many existing ones. Days without units
+-- have no row; fct_daily_variant_metrics puts them on the spine.
 with
 
 counted_units as (
-    select * from {{ ref('int_enrollments_counted') }}
-),
-
-enrollments as (
-    select * from {{ ref('int_enrollments_first_per_user') }}
-),
-
-account_creation_units as (
-    select * from enrollments
-    where cohort = 'account_creation'
+    select * from {{ ref('int_enrollments_windowed') }}
 ),
 
 flagged_units as (
     select
-        counted_units.cohort,
-        counted_units.experiment,
-        counted_units.wiki,
-        counted_units.variant,
-        counted_units.enrollment_date,
-        counted_units.event_count,
-        counted_units.cohort = 'page_impression'
-        and account_creation_units.user_id is not null as is_new_account,
-        counted_units.cohort = 'page_impression'
-        and account_creation_units.user_id is null as is_existing_account
+        cohort,
+        experiment,
+        wiki,
+        variant,
+        enrollment_date,
+        event_count,
+        cohort = 'page_impression' and is_new_account as is_new_account,
+        cohort = 'page_impression' and not is_new_account as is_existing_account
     from counted_units
-    left join account_creation_units
-        on
-            counted_units.experiment = account_creation_units.experiment
-            and counted_units.wiki = account_creation_units.wiki
-            and counted_units.user_id = account_creation_units.user_id
 ),
 
 daily_totals as (

@@ -1,14 +1,14 @@
 -- One row per (cohort, experiment, wiki, allocation window, variant): the
 -- users observed in each configured variant, zero-filled, plus a row for
 -- each variant users landed in that the allocation does not list. A unit
--- belongs to the window of its experiment and wiki that contains the UTC
--- date of its enrolled_at; units in no window are left out here (the test
+-- belongs to the window int_enrollments_windowed gives it (the one rule of
+-- window membership); units in no window are left out here (the test
 -- assert_every_enrollment_has_an_allocation lists them). Every cohort with
 -- counted units gets a test for every window, even an empty one.
 with
 
 units as (
-    select * from {{ ref('int_enrollments_counted') }}
+    select * from {{ ref('int_enrollments_windowed') }}
 ),
 
 allocations as (
@@ -32,20 +32,15 @@ cohorts as (
 
 units_in_windows as (
     select
-        units.cohort,
-        windows.experiment,
-        windows.wiki,
-        windows.valid_from,
-        windows.valid_to,
-        windows.allocation_window_key,
-        units.variant
+        cohort,
+        experiment,
+        wiki,
+        valid_from,
+        valid_to,
+        allocation_window_key,
+        variant
     from units
-    inner join windows
-        on
-            units.experiment = windows.experiment
-            and units.wiki = windows.wiki
-            and (windows.valid_from is null or units.enrollment_date >= windows.valid_from)
-            and (windows.valid_to is null or units.enrollment_date <= windows.valid_to)
+    where allocation_window_key is not null
 ),
 
 observed as (

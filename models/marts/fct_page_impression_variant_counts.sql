@@ -1,8 +1,9 @@
 -- Users enrolled in each variant at page impression, per experiment and wiki,
 -- split into accounts also enrolled at creation (new) and the rest (existing).
--- Counts the units of int_enrollments_counted (the multi_variant_policy var);
--- whether an account is new is looked up in every account-creation unit,
--- whatever the policy: the account was created in the experiment either way.
+-- Counts the units of int_enrollments_counted (the policies apply), read
+-- through int_enrollments_windowed, which decides whether an account is new
+-- (an account-creation unit of the same experiment and wiki, whatever the
+-- policies: the account was created in the experiment either way).
 -- Counts below the var min_cell_size are suppressed (macro published_count);
 -- the new/existing split is suppressed as a pair (enrolled_users minus one
 -- would give the other away), and so are the impressions of a suppressed
@@ -10,36 +11,18 @@
 with
 
 counted_units as (
-    select * from {{ ref('int_enrollments_counted') }}
-),
-
-enrollments as (
-    select * from {{ ref('fct_experiment_enrollments') }}
-),
-
-page_impression_units as (
-    select * from counted_units
-    where cohort = 'page_impression'
-),
-
-account_creation_units as (
-    select * from enrollments
-    where cohort = 'account_creation'
+    select * from {{ ref('int_enrollments_windowed') }}
 ),
 
 flagged as (
     select
-        page_impression_units.experiment,
-        page_impression_units.wiki,
-        page_impression_units.variant,
-        page_impression_units.event_count,
-        account_creation_units.user_id is not null as is_new_account
-    from page_impression_units
-    left join account_creation_units
-        on
-            page_impression_units.experiment = account_creation_units.experiment
-            and page_impression_units.wiki = account_creation_units.wiki
-            and page_impression_units.user_id = account_creation_units.user_id
+        experiment,
+        wiki,
+        variant,
+        event_count,
+        is_new_account
+    from counted_units
+    where cohort = 'page_impression'
 ),
 
 variant_counts as (
