@@ -9,5 +9,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup_venv.sh requirements.txt
 export PATH="$PWD/.venv/bin:$PATH"
 python scripts/build.py
-python scripts/show_headline.py
+growth-enrollments headline
 python scripts/report.py --out report.html
