@@ -1,5 +1,8 @@
 """The growth_enrollments dbt project's Python: one command, `growth-enrollments`.
 
+* `build` (growth_enrollments.safe_build): `dbt build` into a copy of the
+  published DuckDB file, swapped in atomically, with a lock, signal handling
+  and a backup to roll back to;
 * `headline` (growth_enrollments.headline): the headline variant counts as
   plain-text tables.
 

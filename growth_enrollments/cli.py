@@ -1,5 +1,7 @@
 """`growth-enrollments`: the project's command line.
 
+    growth-enrollments build [--database PATH] [--keep-failed] [--allow-empty] [dbt build options...]
+    growth-enrollments build [--database PATH] --rollback
     growth-enrollments headline
 
 `growth-enrollments COMMAND --help` lists a command's options. The exit
@@ -9,9 +11,50 @@ code is the command's: 0 when it did what it was asked, 2 for a usage error.
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Sequence
 
-from growth_enrollments import headline
+from growth_enrollments import headline, safe_build
+
+DEFAULT_DATABASE = "growth_enrollments.duckdb"
+
+
+# ---------------------------------------------------------------- build
+
+
+def add_build(commands) -> None:
+    parser = commands.add_parser(
+        "build",
+        help="dbt build into a copy of the published DuckDB file, then swap it in atomically",
+        description="dbt build into a copy of the published DuckDB file, then swap it in atomically.",
+        epilog="Any other option is passed to `dbt build`, e.g. --select, --vars, --full-refresh.",
+    )
+    parser.add_argument(
+        "--database",
+        default=os.environ.get("DUCKDB_PATH", DEFAULT_DATABASE),
+        help="the published database (default: $DUCKDB_PATH, else growth_enrollments.duckdb)",
+    )
+    parser.add_argument("--keep-failed", action="store_true", help="keep the copy of a failed build to look at")
+    parser.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="publish even if a mart has no rows where the published database has some",
+    )
+    parser.add_argument(
+        "--rollback",
+        action="store_true",
+        help="swap the previous build back in (the current one becomes the backup); runs no dbt",
+    )
+    parser.set_defaults(run=run_build, parser=parser, takes_extra_arguments=True)
+
+
+def run_build(arguments: argparse.Namespace, dbt_arguments: list[str]) -> int:
+    if arguments.rollback and dbt_arguments:
+        arguments.parser.error(f"--rollback runs no dbt: unexpected {' '.join(dbt_arguments)}")
+    return safe_build.run(
+        arguments.database, dbt_arguments, arguments.keep_failed, arguments.allow_empty, arguments.rollback
+    )
+
 
 # ---------------------------------------------------------------- headline
 
@@ -37,9 +80,10 @@ def run_headline(_arguments: argparse.Namespace, _extra: list[str]) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="growth-enrollments",
-        description="Commands of the growth_enrollments dbt project.",
+        description="Build the growth_enrollments dbt project, and commands around it.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_build(commands)
     add_headline(commands)
     return parser
 

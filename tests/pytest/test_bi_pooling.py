@@ -1,4 +1,4 @@
-"""A pooled BI connection sees each build scripts/build.py publishes (README, "Connecting a BI tool").
+"""A pooled BI connection sees each build `growth-enrollments build` publishes (README, "Connecting a BI tool").
 
 Within one process DuckDB keeps one database instance per file path while
 any connection to that path is open, and a new connection to the path joins
@@ -20,7 +20,7 @@ are closed.
   build at once.
 
 The two published states are a copy of the shared `messy` build and that
-build minus its page-impression enrollments, published by scripts/build.py
+build minus its page-impression enrollments, published by `growth-enrollments build`
 (its stand-in dbt deletes them) or rolled back with --rollback.
 """
 

@@ -1,4 +1,4 @@
-"""BI readers while dbt writes: scripts/build.py (README, "Building while BI tools read").
+"""BI readers while dbt writes: `growth-enrollments build` (README, "Building while BI tools read").
 
 * The problem: a process holding the database open read-only keeps any
   other process from opening it to write, so a plain `dbt build` on the
@@ -52,7 +52,7 @@ import pytest
 from datasets import generate_dataset
 from dbt_project_runner import REPO_ROOT, dbt_environment
 
-BUILD_SCRIPT = REPO_ROOT / "scripts" / "build.py"
+BUILD_COMMAND = (sys.executable, "-m", "growth_enrollments", "build")
 SEED = 20250505
 DAY_IN_PATH = re.compile(r"year=(\d+)/month=(\d+)/day=(\d+)")
 BUILD_TIMEOUT_SECONDS = 1200
@@ -114,8 +114,7 @@ def mart_count(path: Path, table: str = "fct_experiment_enrollments") -> int:
 
 def wrapper_command(published: Path, events_path: str, *arguments: str, dbt_vars: dict | None = None) -> list[str]:
     return [
-        sys.executable,
-        str(BUILD_SCRIPT),
+        *BUILD_COMMAND,
         "--database",
         str(published),
         *arguments,
@@ -626,7 +625,7 @@ def test_rollback_without_a_backup_refuses(built_database: BuiltDatabase, tmp_pa
     published = built_database.publish_copy(tmp_path / "bi" / "growth_enrollments.duckdb")
     digest = file_digest(published)
     refused = subprocess.run(
-        [sys.executable, str(BUILD_SCRIPT), "--database", str(published), "--rollback"],
+        [*BUILD_COMMAND, "--database", str(published), "--rollback"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
