@@ -3,6 +3,8 @@
 * `build` (growth_enrollments.safe_build): `dbt build` into a copy of the
   published DuckDB file, swapped in atomically, with a lock, signal handling
   and a backup to roll back to;
+* `report` (growth_enrollments.report): a self-contained HTML report of a
+  built database;
 * `headline` (growth_enrollments.headline): the headline variant counts as
   plain-text tables.
 

@@ -2,6 +2,7 @@
 
     growth-enrollments build [--database PATH] [--keep-failed] [--allow-empty] [dbt build options...]
     growth-enrollments build [--database PATH] --rollback
+    growth-enrollments report [--database PATH] [--out report.html]
     growth-enrollments headline
 
 `growth-enrollments COMMAND --help` lists a command's options. The exit
@@ -13,8 +14,9 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Sequence
+from pathlib import Path
 
-from growth_enrollments import headline, safe_build
+from growth_enrollments import headline, report, safe_build
 
 DEFAULT_DATABASE = "growth_enrollments.duckdb"
 
@@ -56,6 +58,33 @@ def run_build(arguments: argparse.Namespace, dbt_arguments: list[str]) -> int:
     )
 
 
+# ---------------------------------------------------------------- report
+
+
+def add_report(commands) -> None:
+    parser = commands.add_parser(
+        "report",
+        help="write a self-contained HTML report of a built database",
+        description="Writes a self-contained HTML report of a built database.",
+    )
+    parser.add_argument(
+        "--database",
+        default=os.environ.get("DUCKDB_PATH", DEFAULT_DATABASE),
+        help="the built DuckDB file (default: $DUCKDB_PATH, else growth_enrollments.duckdb)",
+    )
+    parser.add_argument("--out", default="report.html", help="the HTML file to write (default: report.html)")
+    parser.set_defaults(run=run_report, parser=parser)
+
+
+def run_report(arguments: argparse.Namespace, _extra: list[str]) -> int:
+    if not Path(arguments.database).exists():
+        arguments.parser.error(f"no database at {arguments.database}: run `dbt build` first (or pass --database)")
+    out = Path(arguments.out)
+    size = report.write_report(arguments.database, out)
+    print(f"Wrote {out.resolve()} ({size:,} bytes)")
+    return 0
+
+
 # ---------------------------------------------------------------- headline
 
 
@@ -80,10 +109,11 @@ def run_headline(_arguments: argparse.Namespace, _extra: list[str]) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="growth-enrollments",
-        description="Build the growth_enrollments dbt project, and commands around it.",
+        description="Build and report on the growth_enrollments dbt project.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_build(commands)
+    add_report(commands)
     add_headline(commands)
     return parser
 

@@ -10,4 +10,4 @@ bash scripts/setup_venv.sh requirements.txt
 export PATH="$PWD/.venv/bin:$PATH"
 growth-enrollments build
 growth-enrollments headline
-python scripts/report.py --out report.html
+growth-enrollments report --out report.html

@@ -1,4 +1,4 @@
-"""The HTML report (scripts/report.py), rendered in headless Chromium.
+"""The HTML report (`growth-enrollments report`), rendered in headless Chromium.
 
 * On the shared `messy` build (conftest.py): the page is self-contained (no
   script, stylesheet, font or image fetched), every chart drew (Chromium
@@ -29,10 +29,10 @@ import generate_events
 import headless_chromium
 import pytest
 from datasets import Dataset, assert_built, generate_dataset
-from dbt_project_runner import REPO_ROOT, DbtProject
+from dbt_project_runner import DbtProject
 from PIL import Image
 
-REPORT_SCRIPT = REPO_ROOT / "scripts" / "report.py"
+REPORT_COMMAND = (sys.executable, "-m", "growth_enrollments", "report")
 WINDOW = (1280, 2400)
 MEASURE_SCRIPT = """
 <script>
@@ -117,7 +117,7 @@ def parse_dom(text: str) -> Element:
 
 def write_report(project: DbtProject, out: Path) -> Path:
     completed = subprocess.run(
-        [sys.executable, str(REPORT_SCRIPT), "--database", str(project.duckdb_path), "--out", str(out)],
+        [*REPORT_COMMAND, "--database", str(project.duckdb_path), "--out", str(out)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
