@@ -5,6 +5,8 @@
   and a backup to roll back to;
 * `report` (growth_enrollments.report): a self-contained HTML report of a
   built database;
+* `generate` (growth_enrollments.generate): realistic raw events, the
+  shipped sample and the tests' data sets;
 * `headline` (growth_enrollments.headline): the headline variant counts as
   plain-text tables.
 

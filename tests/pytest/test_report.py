@@ -25,12 +25,13 @@ from collections import defaultdict
 from html.parser import HTMLParser
 from pathlib import Path
 
-import generate_events
 import headless_chromium
 import pytest
 from datasets import Dataset, assert_built, generate_dataset
 from dbt_project_runner import DbtProject
 from PIL import Image
+
+from growth_enrollments import generate
 
 REPORT_COMMAND = (sys.executable, "-m", "growth_enrollments", "report")
 WINDOW = (1280, 2400)
@@ -411,7 +412,7 @@ def test_report_screenshot_shows_the_charts(messy_report: Path, tmp_path: Path):
 
 @pytest.fixture(scope="module")
 def suppressed_project(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
-    cfg = generate_events.preset_config("sample", seed=SUPPRESSED_SEED, events=10_000, skew=((SKEWED_WIKI, 0.75),))
+    cfg = generate.preset_config("sample", seed=SUPPRESSED_SEED, events=10_000, skew=((SKEWED_WIKI, 0.75),))
     dataset: Dataset = generate_dataset(cfg, tmp_path_factory.mktemp("report_events"))
     project = DbtProject(
         tmp_path_factory.mktemp("report_warehouse") / "warehouse.duckdb",

@@ -47,10 +47,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import generate_events
 import pytest
 from datasets import generate_dataset
 from dbt_project_runner import REPO_ROOT, dbt_environment
+
+from growth_enrollments import generate
 
 BUILD_COMMAND = (sys.executable, "-m", "growth_enrollments", "build")
 SEED = 20250505
@@ -294,7 +295,7 @@ def fake_dbt_pids(environment: dict[str, str]) -> tuple[int, int] | None:
 def two_batches(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path], list[Path]]:
     """Generated files split into the first and the second half of their days."""
     source = tmp_path_factory.mktemp("safe_build_source")
-    generate_dataset(generate_events.preset_config("messy", seed=SEED, events=2_000, days=20), source)
+    generate_dataset(generate.preset_config("messy", seed=SEED, events=2_000, days=20), source)
     files = sorted(source.rglob("*.*json*"))
     days = sorted({DAY_IN_PATH.search(str(path)).groups() for path in files})
     first_days = set(days[: len(days) // 2])
