@@ -2,8 +2,8 @@
 
 Within one process DuckDB keeps one database instance per file path while
 any connection to that path is open, and a new connection to the path joins
-it: the process keeps reading the file it opened, even after build.py
-renamed a new build over the path, until all its connections to the path
+it: the process keeps reading the file it opened, even after
+`growth-enrollments build` renamed a new build over the path, until all its connections to the path
 are closed.
 
 * The problem: SQLAlchemy's default pool (QueuePool, duckdb-engine's choice
