@@ -112,7 +112,7 @@ class Size:
         self.events_glob = f"{self.events_dir}/**/*.*json*"
         self.env = dict(os.environ, DUCKDB_PATH=str(self.database), DBT_TARGET_PATH=str(self.target))
         self.dbt_vars = ["--vars", json.dumps({"events_path": self.events_glob})]
-        self.generate = [python, "scripts/generate_events.py", "--preset", "benchmark", "--out",
+        self.generate = [python, "-m", "growth_enrollments", "generate", "--preset", "benchmark", "--out",
                          str(self.events_dir), "--quiet"]
 
 

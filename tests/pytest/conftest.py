@@ -17,20 +17,13 @@ Fixtures for later models should reuse these builds (read more tables from
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
+from datasets import Dataset, build_dataset, default_events_path, generate_dataset
+from dbt_project_runner import REPO_ROOT, DbtProject
 
-HERE = Path(__file__).resolve().parent
-REPO_ROOT = HERE.parents[1]
-for path in (HERE, REPO_ROOT / "scripts"):
-    if str(path) not in sys.path:
-        sys.path.insert(0, str(path))
-
-import generate_events  # noqa: E402
-from datasets import Dataset, build_dataset, default_events_path, generate_dataset  # noqa: E402
-from dbt_project_runner import DbtProject  # noqa: E402
+from growth_enrollments import generate
 
 MESSY_SEED = 20250318
 
@@ -42,7 +35,7 @@ def repo_root() -> Path:
 
 @pytest.fixture(scope="session")
 def messy_dataset(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
-    cfg = generate_events.preset_config("messy", seed=MESSY_SEED)
+    cfg = generate.preset_config("messy", seed=MESSY_SEED)
     return generate_dataset(cfg, tmp_path_factory.mktemp("messy_events"))
 
 

@@ -1,7 +1,7 @@
 """Event data sets for the end-to-end tests, and building them with dbt.
 
 * `generate_dataset(cfg, directory)` writes generated events (see
-  scripts/generate_events.py) and returns a `Dataset`: the folder, the
+  growth_enrollments.generate) and returns a `Dataset`: the folder, the
   `events_path` glob to give dbt, the generated files with each line's
   expected outcome, and the oracle's result (tests/pytest/oracle.py).
 * `build_dataset(dataset, directory)` runs one `dbt build` on it into its own
@@ -16,10 +16,11 @@ import dataclasses
 import functools
 from pathlib import Path
 
-import generate_events
 import oracle
 import yaml
 from dbt_project_runner import REPO_ROOT, DbtCommandError, DbtProject
+
+from growth_enrollments import generate
 
 EVENTS_GLOB = "**/*.*json*"
 
@@ -36,7 +37,7 @@ class Dataset:
 
     root: Path
     events_path: str  # the glob for dbt's events_path var
-    files: list[generate_events.GeneratedFile] | None = None  # None for data not generated here
+    files: list[generate.GeneratedFile] | None = None  # None for data not generated here
     cwd: str | None = None  # where a relative events_path is resolved (the repo root)
 
     @functools.cached_property
@@ -59,10 +60,10 @@ class Dataset:
         }
 
 
-def generate_dataset(cfg: generate_events.GeneratorConfig, directory: Path) -> Dataset:
+def generate_dataset(cfg: generate.GeneratorConfig, directory: Path) -> Dataset:
     """Write the generated files of `cfg` under `directory`."""
-    files = generate_events.generate_files(cfg)
-    generate_events.write_files(files, str(directory), cfg.compresslevel)
+    files = generate.generate_files(cfg)
+    generate.write_files(files, str(directory), cfg.compresslevel)
     return Dataset(root=directory, events_path=str(directory / EVENTS_GLOB), files=files)
 
 

@@ -1,9 +1,9 @@
-"""A pooled BI connection sees each build scripts/build.py publishes (docs/bi.md, "Connecting a BI tool").
+"""A pooled BI connection sees each build `growth-enrollments build` publishes (docs/bi.md, "Connecting a BI tool").
 
 Within one process DuckDB keeps one database instance per file path while
 any connection to that path is open, and a new connection to the path joins
-it: the process keeps reading the file it opened, even after build.py
-renamed a new build over the path, until all its connections to the path
+it: the process keeps reading the file it opened, even after
+`growth-enrollments build` renamed a new build over the path, until all its connections to the path
 are closed.
 
 * The problem: SQLAlchemy's default pool (QueuePool, duckdb-engine's choice
@@ -20,7 +20,7 @@ are closed.
   build at once.
 
 The two published states are a copy of the shared `messy` build and that
-build minus its page-impression enrollments, published by scripts/build.py
+build minus its page-impression enrollments, published by `growth-enrollments build`
 (its stand-in dbt deletes them) or rolled back with --rollback.
 """
 

@@ -1,7 +1,7 @@
 """End to end: raw event files -> `dbt build` -> every public model, compared
 row for row with the independent oracle (tests/pytest/oracle.py).
 
-Data: the `messy` preset of scripts/generate_events.py (every kind of bad and
+Data: the `messy` preset of growth_enrollments.generate (every kind of bad and
 unusual line, with the outcome each line should get), the shipped sample,
 a few small seeded data sets, an empty glob and hand-written edge lines.
 """
@@ -16,11 +16,12 @@ import re
 from collections import Counter
 from pathlib import Path
 
-import generate_events
 import oracle
 import pytest
 from datasets import Dataset, assert_built, generate_dataset
 from dbt_project_runner import DbtProject
+
+from growth_enrollments import cli, generate
 
 PUBLIC_MODELS = oracle.PUBLIC_MODELS
 
@@ -90,7 +91,7 @@ def test_every_rejection_reason_and_every_line_kind_occurs(messy_dataset: Datase
     assert set(oracle.REJECTION_REASONS) <= reasons.keys(), reasons
     assert reasons["accepted"] > len(messy_dataset.oracle.lines) / 2
     kinds = Counter(kind for file in messy_dataset.files for kind in file.kinds)
-    assert {kind.name for kind in generate_events.KINDS} <= kinds.keys()
+    assert {kind.name for kind in generate.KINDS} <= kinds.keys()
     assert kinds["redelivery"] and kinds["redelivery_next_day"] and kinds["real_event"] == 1
 
 
@@ -142,8 +143,8 @@ def test_gzip_and_every_extension_are_read(messy_project: DbtProject, messy_data
         with open(path, "rb") as handle:
             assert (handle.read(2) == b"\x1f\x8b") == file.compressed, path
         assert raw_lines.get(path) == len(file.lines), path
-        by_extension[generate_events._extension(file.path)] += 1
-    assert set(by_extension) == set(generate_events.EXTENSIONS)
+        by_extension[generate.extension_of(file.path)] += 1
+    assert set(by_extension) == set(generate.EXTENSIONS)
 
 
 # ---------------------------------------------------------------------------
@@ -157,10 +158,10 @@ def test_sample_model_matches_oracle(sample_project: DbtProject, sample_dataset:
 
 
 def test_sample_is_what_the_generator_writes(sample_dataset: Dataset) -> None:
-    """sample_data/events is exactly `generate_events.py --preset sample` (so it can be regenerated)."""
+    """sample_data/events is exactly `growth-enrollments generate --preset sample` (so it can be regenerated)."""
     # compared after decompression: gzip bytes depend on the zlib build
-    cfg = generate_events.preset_config("sample")
-    generated = {file.path: file.text().encode("utf-8") for file in generate_events.generate_files(cfg)}
+    cfg = generate.preset_config("sample")
+    generated = {file.path: file.text().encode("utf-8") for file in generate.generate_files(cfg)}
     on_disk = {}
     size = 0
     for path in sample_dataset.root.rglob("*"):
@@ -181,8 +182,8 @@ def test_sample_covers_the_cases(sample_dataset: Dataset, repo_root: Path) -> No
     wikis = {row["wiki"] for row in result.rows("fct_experiment_enrollments")}
     assert {"arzwiki", "eswiki", "fawiki", "frwiki", "idwiki", "ptwiki", "enwiki", "zh_yuewiki"} <= wikis
     schemas = Counter(json.loads(line.raw_line).get("$schema") for line in result.lines if line.accepted)
-    assert {generate_events.SCHEMA_PREFIX + version for version in ("1.3.0", "1.3.1", "1.4.1")} <= schemas.keys()
-    assert {generate_events._extension(path) for path in sample_dataset.paths} == set(generate_events.EXTENSIONS)
+    assert {generate.SCHEMA_PREFIX + version for version in ("1.3.0", "1.3.1", "1.4.1")} <= schemas.keys()
+    assert {generate.extension_of(path) for path in sample_dataset.paths} == set(generate.EXTENSIONS)
     days = {line.enrolled_at.date() for line in result.lines if line.accepted}
     assert min(days) <= dt.date(2025, 2, 21) and max(days) >= dt.date(2025, 4, 14)
 
@@ -210,7 +211,7 @@ PROPERTY_CASES = [
 
 @pytest.mark.parametrize("case", PROPERTY_CASES, ids=lambda case: f"seed{case['seed']}")
 def test_seeded_data_sets_match_oracle(case: dict, make_project, tmp_path: Path) -> None:
-    cfg = generate_events.preset_config("messy", **case)
+    cfg = generate.preset_config("messy", **case)
     dataset = generate_dataset(cfg, tmp_path / "events")
     assert oracle.reconciliation_holds(dataset.oracle)
     project = assert_built(make_project(dataset))
@@ -222,7 +223,7 @@ def test_seeded_data_sets_match_oracle(case: dict, make_project, tmp_path: Path)
 # rules (docs/rules.md) give it. One file, built once.
 def _event(**changes: object) -> dict:
     event = {
-        "meta": {"domain": "fr.wikipedia.org", "id": "edge-0", "dt": "2025-03-20T10:00:00.500Z", "stream": generate_events.STREAM},
+        "meta": {"domain": "fr.wikipedia.org", "id": "edge-0", "dt": "2025-03-20T10:00:00.500Z", "stream": generate.STREAM},
         "dt": "2025-03-20T10:00:00Z",
         "mediawiki": {"database": "frwiki"},
         "$schema": "/analytics/product_metrics/web/base/1.3.1",
@@ -385,31 +386,31 @@ def test_identical_copies_in_one_file_are_one_event(make_project, tmp_path: Path
 
 
 def test_generator_is_deterministic_and_writes_clean_lines() -> None:
-    cfg = generate_events.preset_config("messy", events=600, days=5, start=dt.date(2025, 3, 16))
-    first = generate_events.generate_files(cfg)
-    second = generate_events.generate_files(cfg)
+    cfg = generate.preset_config("messy", events=600, days=5, start=dt.date(2025, 3, 16))
+    first = generate.generate_files(cfg)
+    second = generate.generate_files(cfg)
     assert [(file.path, file.data()) for file in first] == [(file.path, file.data()) for file in second]
     folder = re.compile(r"datacenter=(eqiad|codfw)/year=2025/month=3/day=(1[6-9]|20)/hour=([0-9]|1[0-9]|2[0-3])/part-[0-9]{2}\.(json|jsonl|ndjson)(\.gz)?")
     for file in first:
         assert folder.fullmatch(file.path), file.path
         for line in file.lines:
             assert not set(line) & {"\x00", "\x1f", "\r", "\n"}, line
-    assert generate_events.generate_files(generate_events.preset_config("messy", events=600, days=5, seed=9)) != first
+    assert generate.generate_files(generate.preset_config("messy", events=600, days=5, seed=9)) != first
 
 
 def test_fast_path_renders_exactly_the_event_dict() -> None:
     for day in (dt.date(2025, 3, 1), dt.date(2025, 3, 20), dt.date(2025, 4, 2)):
-        ctx = generate_events.DayContext(generate_events.preset_config("benchmark"), day)
+        ctx = generate.DayContext(generate.preset_config("benchmark"), day)
         for _ in range(300):
             spec, _ = ctx.good_spec()
-            assert generate_events.render_event(spec) == json.dumps(generate_events.event_dict(spec))
+            assert generate.render_event(spec) == json.dumps(generate.event_dict(spec))
 
 
 def test_events_have_the_shape_of_the_real_event(repo_root: Path) -> None:
     real = json.loads((repo_root / "tests/fixtures/ptwiki-account-creation.json").read_text())
-    ctx = generate_events.DayContext(generate_events.preset_config("sample"), dt.date(2025, 3, 4))
-    spec, _ = ctx.good_spec(generate_events.SOURCE_ACCOUNT_CREATION)
-    event = generate_events.event_dict(spec)
+    ctx = generate.DayContext(generate.preset_config("sample"), dt.date(2025, 3, 4))
+    spec, _ = ctx.good_spec(generate.SOURCE_ACCOUNT_CREATION)
+    event = generate.event_dict(spec)
 
     def shape(value: object) -> object:
         if isinstance(value, dict):
@@ -422,9 +423,9 @@ def test_events_have_the_shape_of_the_real_event(repo_root: Path) -> None:
 
 def test_append_day_adds_only_the_next_day(tmp_path: Path) -> None:
     options = ["--preset", "benchmark", "--events", "3000", "--days", "3", "--start", "2025-03-30", "--out", str(tmp_path), "--quiet"]
-    assert generate_events.main(options) == 0
+    assert cli.main(["generate", *options]) == 0
     before = {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()}
-    assert generate_events.main(options + ["--append-day"]) == 0
+    assert cli.main(["generate", *options, "--append-day"]) == 0
     after = {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()}
     assert all(after[path] == data for path, data in before.items())
     added = set(after) - set(before)
@@ -439,39 +440,39 @@ def test_append_day_adds_only_the_next_day(tmp_path: Path) -> None:
 
 
 def test_skew_moves_a_wiki_split() -> None:
-    def treatment_share(cfg: generate_events.GeneratorConfig) -> float:
+    def treatment_share(cfg: generate.GeneratorConfig) -> float:
         result = oracle.compute_from_lines(
-            (file.path, line) for file in generate_events.generate_files(cfg) for line in file.lines
+            (file.path, line) for file in generate.generate_files(cfg) for line in file.lines
         )
         rows = [row for row in result.rows("fct_experiment_enrollments") if row["wiki"] == "frwiki"]
         return sum(row["variant"] == "surfacing-structured-task" for row in rows) / len(rows)
 
     base = dict(events=6000, days=20, start=dt.date(2025, 3, 5), bad_line_rate=0.0)
-    assert 0.35 < treatment_share(generate_events.preset_config("sample", **base)) < 0.65
-    assert treatment_share(generate_events.preset_config("sample", skew=(("frwiki", 0.9),), **base)) > 0.75
+    assert 0.35 < treatment_share(generate.preset_config("sample", **base)) < 0.65
+    assert treatment_share(generate.preset_config("sample", skew=(("frwiki", 0.9),), **base)) > 0.75
 
 
 def test_bucketing_follows_the_growth_rule() -> None:
-    cfg = generate_events.preset_config("sample")
-    wiki = generate_events.WIKI_BY_DATABASE["ptwiki"]
-    variants = Counter(generate_events.assigned_variant(cfg, wiki, user_id) for user_id in range(1, 20_001))
+    cfg = generate.preset_config("sample")
+    wiki = generate.WIKI_BY_DATABASE["ptwiki"]
+    variants = Counter(generate.assigned_variant(cfg, wiki, user_id) for user_id in range(1, 20_001))
     assert abs(variants["surfacing-structured-task"] / 20_000 - 0.5) < 0.02
     digest = int(__import__("hashlib").md5(b"12345surfacing-structured-task").hexdigest()[:6], 16)
     expected = "surfacing-structured-task" if digest / 2**24 * 100 < 50 else "control"
-    assert generate_events.assigned_variant(cfg, wiki, 12345) == expected
+    assert generate.assigned_variant(cfg, wiki, 12345) == expected
 
 
 def test_cli_help_documents_the_options(capsys: pytest.CaptureFixture) -> None:
     with pytest.raises(SystemExit):
-        generate_events.main(["--help"])
+        cli.main(["generate", "--help"])
     text = capsys.readouterr().out
     for option in ("--events", "--seed", "--out", "--start", "--days", "--preset", "--append-day", "--skew-wiki"):
         assert option in text
 
 
 def test_benchmark_preset_writes_gzip_level_one_files(tmp_path: Path) -> None:
-    cfg = generate_events.preset_config("benchmark", events=20_000, days=2)
-    figures = generate_events.write_dataset(cfg, str(tmp_path))
+    cfg = generate.preset_config("benchmark", events=20_000, days=2)
+    figures = generate.write_dataset(cfg, str(tmp_path))
     assert figures["lines"] == 20_000
     files = [path for path in tmp_path.rglob("*") if path.is_file()]
     per_hour = Counter(path.parent for path in files)

@@ -27,10 +27,11 @@ import subprocess
 import time
 from pathlib import Path
 
-import generate_events
 import pytest
 from datasets import EVENTS_GLOB, generate_dataset
 from dbt_project_runner import REPO_ROOT, DbtProject, dbt_environment, dbt_executable
+
+from growth_enrollments import generate
 
 SEED = 97531
 DAY_IN_PATH = re.compile(r"year=(\d+)/month=(\d+)/day=(\d+)/")
@@ -127,7 +128,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> dict:
     and the clean build of the final files is the reference."""
     root = tmp_path_factory.mktemp("crash")
     source = root / "generated"
-    cfg = generate_events.preset_config("messy", seed=SEED, events=500, days=6, lines_per_file=30)
+    cfg = generate.preset_config("messy", seed=SEED, events=500, days=6, lines_per_file=30)
     generate_dataset(cfg, source)
     files = sorted(path for path in source.rglob("*") if path.is_file())
     days = sorted({day_of(path) for path in files})
@@ -199,7 +200,7 @@ def test_history_survives_a_crash_then_retention(scenario: dict, tmp_path: Path)
 def test_a_file_read_half_written_counts_as_completed(tmp_path: Path):
     """A file read while half written (its last line cut) and completed before
     the next run: the fragment's rejection is replaced, the reconciliation holds."""
-    cfg = generate_events.preset_config("messy", seed=SEED + 1, events=200, days=2, lines_per_file=40)
+    cfg = generate.preset_config("messy", seed=SEED + 1, events=200, days=2, lines_per_file=40)
     generate_dataset(cfg, tmp_path / "generated")
     complete = sorted((tmp_path / "generated").rglob("*.json"))[0]
     text = complete.read_text(encoding="utf-8")

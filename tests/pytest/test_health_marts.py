@@ -22,12 +22,13 @@ import re
 from collections import defaultdict
 
 import duckdb
-import generate_events
 import health_oracle
 import oracle
 import pytest
 from datasets import Dataset, assert_built, generate_dataset
 from dbt_project_runner import DbtProject
+
+from growth_enrollments import generate
 
 SAMPLE_RATIO_KEY = ("cohort", "experiment", "wiki", "valid_from", "valid_to", "variant")
 MULTI_VARIANT_KEY = ("cohort", "experiment", "wiki")
@@ -321,7 +322,7 @@ def test_exclude_policies_drop_multi_variant_and_forced_units_everywhere(
 
 @pytest.fixture(scope="module")
 def skewed_dataset(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
-    cfg = generate_events.preset_config("sample", seed=SKEW_SEED, events=8_000, skew=((SKEWED_WIKI, 0.7),))
+    cfg = generate.preset_config("sample", seed=SKEW_SEED, events=8_000, skew=((SKEWED_WIKI, 0.7),))
     return generate_dataset(cfg, tmp_path_factory.mktemp("skewed_events"))
 
 
@@ -419,7 +420,7 @@ def far_dates_dataset(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
     allocations and in wikis without; and three users in both cohorts
     (cross_cohort_lines)."""
     # from April: every event names its wiki in mediawiki.database
-    cfg = generate_events.preset_config("sample", seed=SKEW_SEED, events=600, start=dt.date(2025, 4, 1), days=12)
+    cfg = generate.preset_config("sample", seed=SKEW_SEED, events=600, start=dt.date(2025, 4, 1), days=12)
     dataset = generate_dataset(cfg, tmp_path_factory.mktemp("far_dates_events"))
     accepted = [
         json.loads(line)

@@ -22,11 +22,12 @@ import subprocess
 import tarfile
 from pathlib import Path
 
-import generate_events
 import pytest
 from datasets import EVENTS_GLOB, generate_dataset
 from dbt_project_runner import REPO_ROOT, DbtProject, dbt_environment, dbt_executable
 from test_crash_consistency import MODELS_ONLY, assert_same_models, copy_files, day_of, public_snapshot
+
+from growth_enrollments import generate
 
 # the last commit whose history tables were int_source_files_loaded,
 # int_events_deduplicated and fct_rejected_events
@@ -52,7 +53,7 @@ def project_at(commit: str, destination: Path) -> Path:
 def batches(tmp_path: Path) -> tuple[Path, list[Path], list[Path]]:
     """Four days of messy events: the first two days, then the last two."""
     source = tmp_path / "generated"
-    cfg = generate_events.preset_config("messy", seed=SEED, events=400, days=4, lines_per_file=30)
+    cfg = generate.preset_config("messy", seed=SEED, events=400, days=4, lines_per_file=30)
     generate_dataset(cfg, source)
     files = sorted(path for path in source.rglob("*") if path.is_file())
     days = sorted({day_of(path) for path in files})

@@ -14,10 +14,11 @@ import re
 import shutil
 from pathlib import Path
 
-import generate_events
 import pytest
 from datasets import EVENTS_GLOB, generate_dataset
 from dbt_project_runner import DbtProject
+
+from growth_enrollments import generate
 
 SEED = 4242
 DAY_IN_PATH = re.compile(r"year=(\d+)/month=(\d+)/day=(\d+)/")
@@ -66,7 +67,7 @@ def batches(tmp_path_factory: pytest.TempPathFactory) -> list[list[Path]]:
     copies, one copy with an earlier time (it replaces the kept copy), and
     events that happened on batch-1 days but arrive only now."""
     source = tmp_path_factory.mktemp("incremental_source")
-    cfg = generate_events.preset_config("messy", seed=SEED, events=2_500, days=20)
+    cfg = generate.preset_config("messy", seed=SEED, events=2_500, days=20)
     generate_dataset(cfg, source)
     files = sorted(source.rglob("*.*json*"))
     days = sorted({day_of(str(path.relative_to(source))) for path in files})

@@ -16,11 +16,12 @@ import json
 from pathlib import Path
 
 import duckdb
-import generate_events
 import oracle
 import pytest
 from datasets import generate_dataset
 from dbt_project_runner import DbtProject
+
+from growth_enrollments import generate
 
 # the refined table's columns for the fields events carry (schema 1.3.0-1.4.1)
 PARQUET_COLUMNS = {
@@ -103,7 +104,7 @@ def fits_refined_table(line: str) -> bool:
 @pytest.fixture(scope="module")
 def both_formats(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, int]:
     source = tmp_path_factory.mktemp("generated")
-    generate_dataset(generate_events.preset_config("messy", seed=99, events=1_500, days=15), source)
+    generate_dataset(generate.preset_config("messy", seed=99, events=1_500, days=15), source)
     json_root = tmp_path_factory.mktemp("as_json")
     parquet_root = tmp_path_factory.mktemp("as_parquet")
     connection = duckdb.connect()

@@ -1,4 +1,4 @@
-"""The HTML report (scripts/report.py), rendered in headless Chromium.
+"""The HTML report (`growth-enrollments report`), rendered in headless Chromium.
 
 * On the shared `messy` build (conftest.py): the page is self-contained (no
   script, stylesheet, font or image fetched), every chart drew (Chromium
@@ -25,14 +25,15 @@ from collections import defaultdict
 from html.parser import HTMLParser
 from pathlib import Path
 
-import generate_events
 import headless_chromium
 import pytest
 from datasets import Dataset, assert_built, generate_dataset
-from dbt_project_runner import REPO_ROOT, DbtProject
+from dbt_project_runner import DbtProject
 from PIL import Image
 
-REPORT_SCRIPT = REPO_ROOT / "scripts" / "report.py"
+from growth_enrollments import generate
+
+REPORT_COMMAND = (sys.executable, "-m", "growth_enrollments", "report")
 WINDOW = (1280, 2400)
 MEASURE_SCRIPT = """
 <script>
@@ -117,7 +118,7 @@ def parse_dom(text: str) -> Element:
 
 def write_report(project: DbtProject, out: Path) -> Path:
     completed = subprocess.run(
-        [sys.executable, str(REPORT_SCRIPT), "--database", str(project.duckdb_path), "--out", str(out)],
+        [*REPORT_COMMAND, "--database", str(project.duckdb_path), "--out", str(out)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -363,6 +364,20 @@ def assert_page_matches_marts(project: DbtProject, dom: Element) -> int:
     conflict_section = dom.find_all(lambda element: element.tag == "section" and element.get("id") == "conflicts")
     assert len(conflict_section) == 1
 
+    # conflicts within an event's assignment
+    source_conflicts = read_counts(
+        project,
+        "fct_assignment_source_conflicts",
+        ["conflict_type", "cohort", "experiment", "wiki"],
+        ["enrolled_users", "conflicting_users"],
+    )
+    source_rows = dom.find_all(lambda element: element.tag == "tr" and element.get("data-source-conflict"))
+    assert len(source_rows) == len(source_conflicts)
+    for row in source_rows:
+        key = tuple(row.get(name) for name in ("data-source-conflict", "data-cohort", "data-experiment", "data-conflict-wiki"))
+        cells = {cell.get("data-count"): shown_count(cell.text) for cell in row.children if cell.get("data-count")}
+        assert cells == source_conflicts[key], key
+
     # rejected lines by reason
     rejected = dict(project.query("select reason, count(*) from main.fct_rejected_events group by reason"))
     bars = dom.find_all(lambda element: element.tag == "rect" and element.get("data-reason"))
@@ -411,7 +426,7 @@ def test_report_screenshot_shows_the_charts(messy_report: Path, tmp_path: Path):
 
 @pytest.fixture(scope="module")
 def suppressed_project(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
-    cfg = generate_events.preset_config("sample", seed=SUPPRESSED_SEED, events=10_000, skew=((SKEWED_WIKI, 0.75),))
+    cfg = generate.preset_config("sample", seed=SUPPRESSED_SEED, events=10_000, skew=((SKEWED_WIKI, 0.75),))
     dataset: Dataset = generate_dataset(cfg, tmp_path_factory.mktemp("report_events"))
     project = DbtProject(
         tmp_path_factory.mktemp("report_warehouse") / "warehouse.duckdb",

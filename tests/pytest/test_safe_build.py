@@ -1,4 +1,4 @@
-"""BI readers while dbt writes: scripts/build.py (docs/bi.md, "Building while BI tools read").
+"""BI readers while dbt writes: `growth-enrollments build` (docs/bi.md, "Building while BI tools read").
 
 * The problem: a process holding the database open read-only keeps any
   other process from opening it to write, so a plain `dbt build` on the
@@ -47,12 +47,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import generate_events
 import pytest
 from datasets import generate_dataset
 from dbt_project_runner import REPO_ROOT, dbt_environment
 
-BUILD_SCRIPT = REPO_ROOT / "scripts" / "build.py"
+from growth_enrollments import generate
+
+BUILD_COMMAND = (sys.executable, "-m", "growth_enrollments", "build")
 SEED = 20250505
 DAY_IN_PATH = re.compile(r"year=(\d+)/month=(\d+)/day=(\d+)")
 BUILD_TIMEOUT_SECONDS = 1200
@@ -114,8 +115,7 @@ def mart_count(path: Path, table: str = "fct_experiment_enrollments") -> int:
 
 def wrapper_command(published: Path, events_path: str, *arguments: str, dbt_vars: dict | None = None) -> list[str]:
     return [
-        sys.executable,
-        str(BUILD_SCRIPT),
+        *BUILD_COMMAND,
         "--database",
         str(published),
         *arguments,
@@ -295,7 +295,7 @@ def fake_dbt_pids(environment: dict[str, str]) -> tuple[int, int] | None:
 def two_batches(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path], list[Path]]:
     """Generated files split into the first and the second half of their days."""
     source = tmp_path_factory.mktemp("safe_build_source")
-    generate_dataset(generate_events.preset_config("messy", seed=SEED, events=2_000, days=20), source)
+    generate_dataset(generate.preset_config("messy", seed=SEED, events=2_000, days=20), source)
     files = sorted(source.rglob("*.*json*"))
     days = sorted({DAY_IN_PATH.search(str(path)).groups() for path in files})
     first_days = set(days[: len(days) // 2])
@@ -626,7 +626,7 @@ def test_rollback_without_a_backup_refuses(built_database: BuiltDatabase, tmp_pa
     published = built_database.publish_copy(tmp_path / "bi" / "growth_enrollments.duckdb")
     digest = file_digest(published)
     refused = subprocess.run(
-        [sys.executable, str(BUILD_SCRIPT), "--database", str(published), "--rollback"],
+        [*BUILD_COMMAND, "--database", str(published), "--rollback"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -1,4 +1,4 @@
-"""The demo's headline (scripts/show_headline.py): plain-text tables that fit
+"""The demo's headline (`growth-enrollments headline`): plain-text tables that fit
 the terminal's width and wrap long cells, so that every column (experiment,
 wiki, window, variant, users) is shown whatever the names' lengths."""
 
@@ -11,10 +11,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dbt_project_runner import REPO_ROOT
 
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
-import show_headline  # noqa: E402
+from growth_enrollments import headline
 
 LONG_VARIANT = "growthexperiments-revise-tone_treatment-with-a-very-long-name"
 
@@ -40,7 +38,7 @@ def test_tables_fit_the_width_and_keep_every_value(width: int) -> None:
         ("growth-experiments", "ptwiki", ".. to 2025-03-15", "control", 7),
     ]
     headers = ["experiment", "wiki", "window", "variant", "users"]
-    text = show_headline.render_table(headers, rows, width)
+    text = headline.render_table(headers, rows, width)
     lines = text.splitlines()
     assert max(len(line) for line in lines) <= width
     assert columns_read_back(text, header=True) == headers
@@ -71,7 +69,7 @@ def test_headline_prints_each_experiment_run(tmp_path: Path) -> None:
         )
         connection.execute("create table fct_rejected_events as select 'canary' as reason")
     run = subprocess.run(
-        [sys.executable, str(REPO_ROOT / "scripts" / "show_headline.py")],
+        [sys.executable, "-m", "growth_enrollments", "headline"],
         env={**os.environ, "DUCKDB_PATH": str(database), "COLUMNS": "80"},
         capture_output=True,
         text=True,

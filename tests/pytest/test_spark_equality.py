@@ -36,13 +36,14 @@ import time
 from pathlib import Path
 
 import duckdb
-import generate_events
 import pytest
 from datasets import EVENTS_GLOB
 from dbt_project_runner import REPO_ROOT, DbtProject
 from test_engine_differences import FILES as ENGINE_DIFFERENCE_FILES
 from test_engine_differences import FOLDER as ENGINE_DIFFERENCE_FOLDER
 from test_engine_differences import SURROGATE_LINE
+
+from growth_enrollments import generate
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("SKIP_SPARK", "") not in ("", "0"),
@@ -335,11 +336,11 @@ def spark_workspace():
 
 
 def _prepare_workspace(root: Path) -> dict:
-    cfg = generate_events.preset_config(
+    cfg = generate.preset_config(
         "messy", seed=SEED, events=700, days=DAYS, lines_per_file=40, max_files_per_hour=1
     )
     generated = root / "generated"
-    generate_events.write_files(generate_events.generate_files(cfg), str(generated), cfg.compresslevel)
+    generate.write_files(generate.generate_files(cfg), str(generated), cfg.compresslevel)
     _write_edge_file(generated, cfg.start)
     split = cfg.start + dt.timedelta(days=FIRST_BATCH_DAYS)
     events = root / "events"

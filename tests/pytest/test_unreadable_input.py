@@ -20,12 +20,13 @@ import gzip
 import shutil
 from pathlib import Path
 
-import generate_events
 import oracle
 import pytest
 from datasets import EVENTS_GLOB, generate_dataset
 from dbt_project_runner import DbtProject
 from test_crash_consistency import MODELS_ONLY, assert_same_models, public_snapshot
+
+from growth_enrollments import generate
 
 SEED = 8642
 MAX_LINE_BYTES = 4000
@@ -35,7 +36,7 @@ MAX_LINE_BYTES = 4000
 def good_lines(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     """A small generated data set, and lines of it that the rules accept."""
     root = tmp_path_factory.mktemp("unreadable_source")
-    cfg = generate_events.preset_config("messy", seed=SEED, events=200, days=2, lines_per_file=40)
+    cfg = generate.preset_config("messy", seed=SEED, events=200, days=2, lines_per_file=40)
     generate_dataset(cfg, root)
     domains = oracle.read_project_domains()
     lines = [

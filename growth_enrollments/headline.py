@@ -1,18 +1,18 @@
-"""Prints the headline variant counts from the built DuckDB database.
+"""The headline variant counts of the built DuckDB database (`growth-enrollments headline`).
 
 Users per variant in each experiment run (an allocation window of the seed
 `experiment_allocations`: experiment, wiki, window), at account creation and
 at page impression, the users outside every allocation, and the rejected
 lines by reason. Each is a plain-text table no wider than the terminal (80
 columns when unknown): a cell too long for its column wraps onto more lines,
-so no column is ever hidden.
+so no column is ever hidden. The database is $DUCKDB_PATH, else
+growth_enrollments.duckdb.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import sys
 import textwrap
 from collections.abc import Sequence
 
@@ -70,7 +70,8 @@ def share(value: float | None) -> str:
     return "" if value is None else f"{100 * value:.1f}%"
 
 
-def main() -> int:
+def print_headline() -> int:
+    """Print the tables; 0 when done."""
     database_path = os.environ.get("DUCKDB_PATH", "growth_enrollments.duckdb")
     width = min(shutil.get_terminal_size((80, 24)).columns, 200)
     connection = duckdb.connect(database_path, read_only=True)
@@ -134,6 +135,3 @@ def main() -> int:
     print(f"\nDatabase: {os.path.abspath(database_path)}")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())
