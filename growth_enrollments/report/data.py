@@ -89,7 +89,7 @@ class ReportData:
     page_impression: dict  # (experiment, wiki, variant) -> {column: Count}
     daily: dict  # (experiment, wiki) -> {cohort: {variant: [(date, Count)]}}
     sample_ratio: list  # rows of fct_sample_ratio_checks
-    rejected: dict  # reason -> int
+    rejected: dict  # reason -> int, in the order rule 1 tries the reasons
     runs: dict  # experiment-run count mart -> [{column: Count}]
     outside: list  # Count per row of fct_enrollments_outside_allocations
     conflicts: list  # rows of fct_cross_cohort_conflicts, counts as Count
@@ -190,8 +190,13 @@ def load(database: str) -> ReportData:
             )
         ]
         Mart(connection, "fct_rejected_events")  # fails clearly when missing
-        rejected = dict(
-            connection.execute('select reason, count(*) from main."fct_rejected_events" group by reason').fetchall()
+        Mart(connection, "rejection_reasons")  # the seed: the order rule 1 tries the reasons in
+        rejected = dict(  # in that order (a dict keeps it)
+            connection.execute(
+                'select rejected.reason, count(*) from main."fct_rejected_events" as rejected '
+                'left join main."rejection_reasons" as reasons on rejected.reason = reasons.reason '
+                "group by rejected.reason, reasons.rule_order order by reasons.rule_order nulls last, rejected.reason"
+            ).fetchall()
         )
     finally:
         connection.close()

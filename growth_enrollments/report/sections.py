@@ -8,18 +8,6 @@ from growth_enrollments.report.charts import cumulative_chart, stacked_bar
 from growth_enrollments.report.data import COHORT_LABELS, COHORTS, Count, ReportData, add_counts
 from growth_enrollments.report.markup import STATUS_ORDER, esc, share, status_badge, window_label
 
-# the order in which the rules reject a line (docs/rules.md)
-REJECTION_REASONS = (
-    "malformed_json",
-    "canary",
-    "not_enrollment_action",
-    "unknown_action_source",
-    "missing_user_id",
-    "unresolved_wiki",
-    "missing_assignment",
-    "missing_timestamp",
-)
-
 
 def section_headline(data: ReportData) -> str:
     # the experiment runs (allocation windows), never mixed with users outside them
@@ -236,8 +224,7 @@ def section_source_conflicts(data: ReportData) -> str:
 
 
 def section_rejected(data: ReportData) -> str:
-    reasons = [reason for reason in REJECTION_REASONS if reason in data.rejected]
-    reasons += sorted(reason for reason in data.rejected if reason not in REJECTION_REASONS)
+    reasons = list(data.rejected)  # in the order rule 1 tries them
     parts = [
         '<section id="rejected"><h2>Rejected lines by reason</h2>'
         '<p class="meta">Raw lines not accepted, by the first rule they broke (fct_rejected_events). '

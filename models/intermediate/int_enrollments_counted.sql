@@ -1,3 +1,5 @@
+{%- set multi_variant_policy = experiment_health_var('multi_variant_policy') -%}
+{%- set forced_assignment_policy = experiment_health_var('forced_assignment_policy') -%}
 -- The units every count uses: the enrolled units that the vars
 -- multi_variant_policy and forced_assignment_policy keep. `first` keeps
 -- every unit in its first variant; `exclude` drops the units seen with more
@@ -22,13 +24,8 @@ counted as (
         is_multi_variant
     from enrollments
     where
-        true
-        {% if experiment_health_var('multi_variant_policy') == 'exclude' -%}
-            and not is_multi_variant
-        {%- endif %}
-        {% if experiment_health_var('forced_assignment_policy') == 'exclude' -%}
-            and not has_forced_assignment
-        {%- endif %}
+        {{ 'not is_multi_variant' if multi_variant_policy == 'exclude' else 'true' }}
+        and {{ 'not has_forced_assignment' if forced_assignment_policy == 'exclude' else 'true' }}
 )
 
 select * from counted

@@ -15,16 +15,6 @@ allocations as (
     select * from {{ ref('int_experiment_allocations_resolved') }}
 ),
 
-windows as (
-    select distinct
-        experiment,
-        wiki,
-        valid_from,
-        valid_to,
-        allocation_window_key
-    from allocations
-),
-
 cohorts as (
     select distinct cohort
     from units
