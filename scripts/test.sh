@@ -46,13 +46,13 @@ spark_status=0
 if [ "${SKIP_SPARK:-}" != "1" ]; then
     echo "== pytest: the Spark suite starts in the background"
     spark_log="$work_dir/spark-pytest.log"
-    python -m pytest tests/pytest/test_spark_equality.py -q > "$spark_log" 2>&1 &
+    python -m pytest tests/pytest/test_spark_equality.py -q --durations=10 > "$spark_log" 2>&1 &
     spark_pid=$!
 fi
 
 echo "== pytest: every other suite"
 set +e
-python -m pytest tests/pytest -q --ignore=tests/pytest/test_spark_equality.py
+python -m pytest tests/pytest -q --durations=25 --ignore=tests/pytest/test_spark_equality.py
 duckdb_status=$?
 if [ "${SKIP_SPARK:-}" != "1" ]; then
     wait "$spark_pid"
