@@ -6,7 +6,7 @@ One small build of three hand-written files:
 
 * a `dt` with the offset `+23:59` (rule 3 allows hh 00-23): accepted on
   DuckDB, converted to UTC; Spark's timestamp parser takes offsets up to
-  18:00 only (`missing_timestamp` there);
+  18:00 only (there rule 3 falls back to `meta.dt`);
 * a string holding a lone surrogate escape (`\\ud800`): DuckDB's JSON reader
   refuses the line (`malformed_json`); Python's reader, like Spark's,
   accepts it;

@@ -121,15 +121,7 @@ def test_history_built_before_the_state_models_is_migrated(tmp_path: Path):
     events_path = str(landing / EVENTS_GLOB)
     database = tmp_path / "migrated.duckdb"
 
-    old_project = project_at(BEFORE_STATE_MODELS, tmp_path / "before")
-    old_build = subprocess.run(
-        [dbt_executable(), "build", *MODELS_ONLY, "--vars", f'{{events_path: "{events_path}"}}'],
-        cwd=old_project,
-        env={**dbt_environment(database, tmp_path / "old_dbt"), "DBT_PROFILES_DIR": str(old_project)},
-        capture_output=True,
-        text=True,
-    )
-    assert old_build.returncode == 0, old_build.stdout[-3000:]
+    build_at(BEFORE_STATE_MODELS, tmp_path, events_path, database)
 
     for path in first:  # retention: only the database remembers the first batch
         (landing / path.relative_to(source)).unlink()
@@ -149,7 +141,6 @@ def test_history_built_before_the_state_models_is_migrated(tmp_path: Path):
 
     refused = migrated.run("run-operation", "migrate_history_to_state", check=False)
     assert refused.returncode != 0 and "already" in refused.stdout
-    shutil.rmtree(old_project)
 
 
 def test_history_built_before_the_singular_columns_is_upgraded_by_a_normal_build(tmp_path: Path):
@@ -170,5 +161,5 @@ def test_history_built_before_the_singular_columns_is_upgraded_by_a_normal_build
     clean = DbtProject(tmp_path / "clean.duckdb", events_path=events_path)
     clean.run("build", *MODELS_ONLY)
     assert_same_models_but_first_batch_flags(upgraded, clean)
-    # the second batch's flags are all there: every flagged unit with an event only in it
-    assert flagged_units(upgraded) != {flag: set() for flag in ASSIGNMENT_SOURCE_FLAGS}
+    # the second batch's events were checked: some unit is flagged
+    assert any(flagged_units(upgraded).values())

@@ -485,10 +485,12 @@ def _difference_rows(builds: dict, table: str) -> list[dict]:
     return [dict(zip(columns, row)) for row in rows]
 
 
-def test_offset_of_23_59_is_missing_timestamp_on_spark(builds: dict):
-    rejected = {Path(row["source_file"]).name: row["reason"] for row in _difference_rows(builds, "fct_rejected_events")}
-    assert rejected["offset.json"] == "missing_timestamp"
-    assert 800001 not in {row["user_id"] for row in _difference_rows(builds, "fct_experiment_enrollments")}
+def test_offset_of_23_59_falls_back_to_meta_dt_on_spark(builds: dict):
+    """Spark cannot read the `dt` (offsets up to 18:00 only): rule 3 takes `meta.dt`."""
+    rejected = {Path(row["source_file"]).name for row in _difference_rows(builds, "fct_rejected_events")}
+    assert "offset.json" not in rejected
+    enrolled = {row["user_id"]: row["enrolled_at"] for row in _difference_rows(builds, "fct_experiment_enrollments")}
+    assert enrolled[800001] == dt.datetime(2025, 3, 20, 10, tzinfo=dt.UTC)  # meta.dt, not dt converted
 
 
 def test_lone_surrogate_is_accepted_on_spark(builds: dict):
