@@ -40,8 +40,11 @@ echo "== chromium for the report test (installed only when missing)"
 bash scripts/install_chromium.sh
 
 # The Spark suite (a JVM, mostly waiting on Spark) runs in a second process
-# beside the DuckDB suites, which run dbt one command at a time: on two
-# cores the two overlap. SKIP_SPARK=1 leaves it out (quick local loops).
+# beside the DuckDB suites, which run on two pytest-xdist workers, each
+# taking whole modules (their module fixtures build once): a dbt command
+# leaves the cores idle much of the time (start-up, subprocesses, waits),
+# so three processes keep two cores busy. SKIP_SPARK=1 leaves the Spark
+# suite out (quick local loops).
 spark_status=0
 if [ "${SKIP_SPARK:-}" != "1" ]; then
     echo "== pytest: the Spark suite starts in the background"
@@ -50,9 +53,9 @@ if [ "${SKIP_SPARK:-}" != "1" ]; then
     spark_pid=$!
 fi
 
-echo "== pytest: every other suite"
+echo "== pytest: every other suite (two workers)"
 set +e
-python -m pytest tests/pytest -q --durations=25 --ignore=tests/pytest/test_spark_equality.py
+python -m pytest tests/pytest -q -n 2 --dist loadfile --durations=25 --ignore=tests/pytest/test_spark_equality.py
 duckdb_status=$?
 if [ "${SKIP_SPARK:-}" != "1" ]; then
     wait "$spark_pid"
