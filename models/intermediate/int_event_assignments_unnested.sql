@@ -20,6 +20,7 @@ unnested as (
         singular_experiment,
         singular_variant,
         singular_coordinator,
+        computed_at,
         {{ explode_list('assignments') }} as assignment_pair
     from events
 ),
@@ -44,7 +45,8 @@ flattened as (
             assignment_pair.experiment = singular_experiment
             and singular_coordinator = 'forced',
             false
-        ) as is_forced_assignment
+        ) as is_forced_assignment,
+        computed_at
     from unnested
 )
 
