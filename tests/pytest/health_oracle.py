@@ -1,6 +1,6 @@
 """An independent Python computation of the experiment-health marts.
 
-Written from issue 3 and docs/experiment-health.md, not from
+Written from docs/experiment-health.md, not from
 the SQL: plain dicts and loops over the units of the core oracle
 (tests/pytest/oracle.py), scipy for the statistics.
 

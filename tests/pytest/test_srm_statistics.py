@@ -221,7 +221,7 @@ def sweep_cases() -> list[tuple[list[float], list[int], int]]:
         shares = [share, 1 - share] if rng.random() < 0.5 else [1 - share, share]
         counts = [first, total - first] if shares[0] == share else [total - first, first]
         cases.append((shares, counts, 250 if rng.random() < 0.1 else 0))
-    cases.append(([0.02, 0.98], [7, 93], 0))  # issue 13: chi-square p 3.6e-4, exact 0.0041
+    cases.append(([0.02, 0.98], [7, 93], 0))  # chi-square p 3.6e-4, exact 0.0041
     cases.append(([0.02, 0.98], [9, 91], 1))  # an exact SRM plus a stray user
     cases.append(([0.00002, 0.99998], [5, 99_995], 0))  # exact at srm_exact_max_users
     cases.append(([0.00002, 0.99998], [5, 99_996], 0))  # one more user: chi-square
@@ -331,6 +331,6 @@ def test_sample_ratio_checks_match_scipy_on_a_sweep(compiled_sample_ratio_checks
     # the sweep really covers every outcome and method
     assert {"ok", "srm", "unexpected_variants"} <= set(statuses), statuses
     assert set(methods) == {"exact_binomial", "chi_square", "chi_square_small_expected"}, methods
-    # an SRM masked by unexpected users before issue 13 is an srm now
+    # an SRM beside unexpected users is an srm, not hidden by them
     masked = [i for i, (_, counts, unexpected) in enumerate(cases) if unexpected and by_case[f"case{i:04d}"][0]["is_srm"]]
     assert masked, "no SRM with unexpected users in the sweep"
