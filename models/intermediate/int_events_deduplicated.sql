@@ -15,17 +15,29 @@
 -- recomputed_watermark), after its pre-hook deleted them.
 with
 
--- read twice below: each reader scans the stored copies again (inline_cte)
-copies as {{ inline_cte() }} (
+{% if is_incremental() %}
+    changed_events as (
+        -- the events a file committed since the last run can change: a
+        -- small set, joined first so that only their copies are read
+        {{ events_changed_since(watermark) }}
+    ),
+{% endif %}
+
+-- read twice below: on a full build each reader scans the stored copies
+-- again (inline_cte); on an incremental one the few changed copies are
+-- kept once (EXPLAIN ANALYZE at 2M lines: 0.3 s, against 2.2 s for a
+-- filter the planner applied after reading every copy)
+copies as {% if not is_incremental() %}{{ inline_cte() }}{% endif %} (
     select event_copies.*
     from {{ ref('state_event_copies') }} as event_copies
+    {% if is_incremental() %}
+        inner join changed_events
+            on event_copies.event_key = changed_events.event_key
+    {% endif %}
     inner join {{ ref('int_event_files_read_last') }} as files_read_last
         on
             event_copies.source_file = files_read_last.source_file
             and event_copies.file_version = files_read_last.file_version
-    {% if is_incremental() %}
-        where event_copies.event_key in ({{ events_changed_since(watermark) }})
-    {% endif %}
 ),
 
 multi_copy_keys as (
