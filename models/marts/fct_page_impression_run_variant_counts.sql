@@ -12,86 +12,15 @@
 -- fct_page_impression_variant_counts).
 with
 
-units as (
-    select * from {{ ref('int_enrollments_windowed') }}
-    where cohort = 'page_impression' and allocation_window_key is not null
-),
-
-allocations as (
-    select * from {{ ref('int_experiment_allocations_resolved') }}
-),
-
-observed as (
-    select
-        allocation_window_key,
-        experiment,
-        wiki,
-        valid_from,
-        valid_to,
-        variant,
-        cast(count(*) as bigint) as enrolled_users,
-        cast(sum(case when is_new_account then 1 else 0 end) as bigint) as new_account_users,
-        cast(sum(case when is_new_account then 0 else 1 end) as bigint) as existing_account_users,
-        cast(sum(event_count) as bigint) as impression_events
-    from units
-    group by allocation_window_key, experiment, wiki, valid_from, valid_to, variant
-),
-
-configured as (
-    select
-        allocations.experiment,
-        allocations.wiki,
-        allocations.valid_from,
-        allocations.valid_to,
-        allocations.allocation_window_key,
-        allocations.variant,
-        true as is_configured,
-        allocations.expected_share,
-        coalesce(observed.enrolled_users, cast(0 as bigint)) as enrolled_users,
-        coalesce(observed.new_account_users, cast(0 as bigint)) as new_account_users,
-        coalesce(observed.existing_account_users, cast(0 as bigint)) as existing_account_users,
-        coalesce(observed.impression_events, cast(0 as bigint)) as impression_events
-    from allocations
-    left join observed
-        on
-            allocations.allocation_window_key = observed.allocation_window_key
-            and allocations.variant = observed.variant
-),
-
-unexpected as (
-    select
-        observed.experiment,
-        observed.wiki,
-        observed.valid_from,
-        observed.valid_to,
-        observed.allocation_window_key,
-        observed.variant,
-        false as is_configured,
-        cast(null as double) as expected_share,
-        observed.enrolled_users,
-        observed.new_account_users,
-        observed.existing_account_users,
-        observed.impression_events
-    from observed
-    left join allocations
-        on
-            observed.allocation_window_key = allocations.allocation_window_key
-            and observed.variant = allocations.variant
-    where allocations.variant is null
-),
-
 run_variants as (
-    select * from configured
-    union all
-    select * from unexpected
+    select * from {{ ref('int_run_variants_aggregated') }}
+    where cohort = 'page_impression'
 ),
 
 run_totals as (
     select
         *,
-        cast(sum(case when is_configured then enrolled_users else 0 end) over (
-            partition by allocation_window_key
-        ) as bigint) as run_users,
+        enrollment_events as impression_events,
         max(case when {{ is_below_min_cell_size('enrolled_users') }} then 1 else 0 end) over (
             partition by allocation_window_key
         ) = 1 as has_small_cell,
