@@ -1,20 +1,42 @@
 #!/usr/bin/env bash
 # Installs the pinned test dependencies, lints the SQL and the Python, checks
 # the project rules (dbt-bouncer.yml) and runs every test: dbt build (data
-# and unit tests) on the shipped sample, a compile of the analyses, then
-# pytest (the Spark suite in a second process, beside the others).
+# and unit tests) on the shipped sample, a compile of the analyses, and
+# pytest: the Spark suite starts first, in the background, the DuckDB
+# suites after the checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup_venv.sh requirements-spark.txt  # test pins + Spark (itself -r requirements-dev.txt)
 export PATH="$PWD/.venv/bin:$PATH"
 work_dir="$(mktemp -d)"
-trap 'rm -rf "$work_dir"' EXIT
+spark_pid=""
+cleanup() {
+    # the Spark suite, its dbt and its JVM: one process group (setsid)
+    if [ -n "$spark_pid" ]; then kill -- "-$spark_pid" 2>/dev/null || true; fi
+    rm -rf "$work_dir"
+}
+trap cleanup EXIT
 export DUCKDB_PATH="$work_dir/test.duckdb"
 # The dbt commands here write their artifacts to $work_dir/target, where
 # dbt-bouncer reads them ($DBT_PROJECT_DIR/target); COLUMNS keeps its table
 # of failures readable in CI.
 dbt_here() { DBT_TARGET_PATH="$work_dir/target" dbt "$@"; }
 bouncer() { COLUMNS=200 DBT_PROJECT_DIR="$work_dir" dbt-bouncer run --config-file dbt-bouncer.yml "$@"; }
+
+# The Spark suite (a JVM, mostly waiting on Spark) starts first and runs in
+# the background beside everything else: the checks below and the DuckDB
+# suites, which run on pytest-xdist workers, each taking whole modules
+# (their module fixtures build once). A dbt command leaves the cores idle
+# much of the time (start-up, subprocesses, waits), so more processes than
+# cores keep both busy. SKIP_SPARK=1 leaves the Spark suite out (quick
+# local loops).
+spark_log="$work_dir/spark-pytest.log"
+spark_status=0
+if [ "${SKIP_SPARK:-}" != "1" ]; then
+    echo "== pytest: the Spark suite starts in the background"
+    setsid python -m pytest tests/pytest/test_spark_equality.py -q --durations=10 > "$spark_log" 2>&1 &
+    spark_pid=$!
+fi
 
 echo "== sqlfluff lint"
 sqlfluff lint models
@@ -39,20 +61,6 @@ dbt_here compile --select "path:analyses" --quiet --warn-error-options '{"error"
 echo "== chromium for the report test (installed only when missing)"
 bash scripts/install_chromium.sh
 
-# The Spark suite (a JVM, mostly waiting on Spark) runs in a second process
-# beside the DuckDB suites, which run on two pytest-xdist workers, each
-# taking whole modules (their module fixtures build once): a dbt command
-# leaves the cores idle much of the time (start-up, subprocesses, waits),
-# so three processes keep two cores busy. SKIP_SPARK=1 leaves the Spark
-# suite out (quick local loops).
-spark_status=0
-if [ "${SKIP_SPARK:-}" != "1" ]; then
-    echo "== pytest: the Spark suite starts in the background"
-    spark_log="$work_dir/spark-pytest.log"
-    python -m pytest tests/pytest/test_spark_equality.py -q --durations=10 > "$spark_log" 2>&1 &
-    spark_pid=$!
-fi
-
 echo "== pytest: every other suite (two workers)"
 set +e
 python -m pytest tests/pytest -q -n 2 --dist loadfile --durations=25 --ignore=tests/pytest/test_spark_equality.py
@@ -60,6 +68,7 @@ duckdb_status=$?
 if [ "${SKIP_SPARK:-}" != "1" ]; then
     wait "$spark_pid"
     spark_status=$?
+    spark_pid=""
     echo "== pytest: the Spark suite"
     cat "$spark_log"
 fi

@@ -1,4 +1,4 @@
-"""Run the dbt project as a subprocess and read what it built.
+"""Run the dbt project in a process of its own and read what it built.
 
 Each `DbtProject` owns a DuckDB file and a working folder (dbt's `target/`
 and `logs/` go there, so tests never touch the repository's own and can run
@@ -9,7 +9,9 @@ repository root, where it finds `dbt_project.yml` and `profiles.yml`.
     project.build()                          # raises DbtCommandError with dbt's output on failure
     rows = project.read_table("fct_rejected_events", ["reason", "raw_line"])
 
-`events_path` and any other vars are passed with `--vars` as JSON.
+`events_path` and any other vars are passed with `--vars` as JSON. Each dbt
+command is a fork of a process that has loaded dbt already
+(dbt_fork_server.py), or a plain `dbt` subprocess with DBT_TESTS_SUBPROCESS=1.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
+from dbt_fork_server import ForkServer
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_TIMEOUT_SECONDS = 1800
@@ -60,6 +63,12 @@ def dbt_environment(duckdb_path: Path | str, work_dir: Path | str, extra: dict[s
     return environment
 
 
+def use_fork_server() -> bool:
+    """dbt commands start as forks of a warmed-up process (dbt_fork_server.py)
+    unless DBT_TESTS_SUBPROCESS=1."""
+    return os.environ.get("DBT_TESTS_SUBPROCESS", "") in ("", "0")
+
+
 def run_dbt(
     args: Sequence[str],
     duckdb_path: Path | str,
@@ -78,15 +87,19 @@ def run_dbt(
     command = [dbt_executable(), *args]
     if dbt_vars:
         command += ["--vars", json.dumps(dbt_vars)]
-    completed = subprocess.run(
-        command,
-        cwd=REPO_ROOT,
-        env=dbt_environment(duckdb_path, work_dir, env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=timeout,
-    )
+    environment = dbt_environment(duckdb_path, work_dir, env)
+    if use_fork_server():
+        completed = ForkServer.get().run(command[1:], REPO_ROOT, environment, timeout)
+    else:
+        completed = subprocess.run(
+            command,
+            cwd=REPO_ROOT,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=timeout,
+        )
     if check and completed.returncode != 0:
         raise DbtCommandError(
             f"`{' '.join(command)}` exited {completed.returncode}\n--- dbt output ---\n{completed.stdout}"

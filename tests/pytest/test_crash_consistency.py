@@ -29,7 +29,8 @@ from pathlib import Path
 
 import pytest
 from datasets import EVENTS_GLOB, generate_dataset
-from dbt_project_runner import REPO_ROOT, DbtProject, dbt_environment, dbt_executable
+from dbt_fork_server import ForkServer
+from dbt_project_runner import REPO_ROOT, DbtProject, dbt_environment, dbt_executable, use_fork_server
 
 from growth_enrollments import generate
 
@@ -93,19 +94,25 @@ def copy_files(files: list[Path], source_root: Path, landing: Path) -> None:
 def run_and_kill(project: DbtProject, marker: str, node: str | None) -> bool:
     """Start `dbt build` (models only), SIGKILL it right after it prints `marker`
     (for `node`); True when the kill happened before dbt finished."""
-    command = [dbt_executable(), "build", *MODELS_ONLY, "--vars", json.dumps(project.vars)]
-    process = subprocess.Popen(
-        command,
-        cwd=REPO_ROOT,
-        env=dbt_environment(project.duckdb_path, project.work_dir),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    args = ["build", *MODELS_ONLY, "--vars", json.dumps(project.vars)]
+    environment = dbt_environment(project.duckdb_path, project.work_dir)
+    if use_fork_server():
+        process = ForkServer.get().start(args, REPO_ROOT, environment)
+        lines = _lines_of_fork(process)
+    else:
+        process = subprocess.Popen(
+            [dbt_executable(), *args],
+            cwd=REPO_ROOT,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        lines = process.stdout
     deadline = time.monotonic() + KILL_TIMEOUT_SECONDS
     marker_seen = False
-    for line in process.stdout:
+    for line in lines:
         if marker in line and (node is None or re.search(rf"\b{node}\b", line)):
             marker_seen = True
             try:
@@ -115,10 +122,24 @@ def run_and_kill(project: DbtProject, marker: str, node: str | None) -> bool:
             break
         if time.monotonic() > deadline:
             break
-    process.kill()
-    process.wait()
-    process.stdout.close()
-    return marker_seen and process.returncode == -signal.SIGKILL  # not a dbt that had finished
+    if use_fork_server():
+        process.kill_group()
+        returncode = process.wait(KILL_TIMEOUT_SECONDS)
+    else:
+        process.kill()
+        returncode = process.wait()
+        process.stdout.close()
+    return marker_seen and returncode == -signal.SIGKILL  # not a dbt that had finished
+
+
+def _lines_of_fork(process):
+    """The output lines of a forked dbt command as they are written."""
+    while True:
+        finished = process.poll() is not None
+        yield from process.read_new_output().splitlines(keepends=True)
+        if finished:
+            return
+        time.sleep(0.02)
 
 
 @pytest.fixture(scope="module")

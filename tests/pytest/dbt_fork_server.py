@@ -1,0 +1,296 @@
+"""Start dbt commands as forks of one process that has already loaded dbt.
+
+A dbt command spends seconds before it does any work: importing dbt and its
+adapter, then building the JSON schemas and Jinja templates it parses the
+project with (a new warehouse or new vars mean a full parse). The suite runs
+some two hundred dbt commands, so that start-up is most of its CPU time.
+
+The server (this file run as a script) imports dbt and parses the project
+once, then forks one child per command. Each child is a process of its own,
+as a `dbt` subprocess would be: its own session (so a test can SIGKILL its
+process group), working directory, environment and output file; it runs the
+same entry point as the `dbt` executable (`dbt.cli.main.cli`) and exits with
+its status. Nothing of an earlier command is in it: every child is forked
+from the same warmed-up state, in which no command has run since the warm-up
+(dbt re-initialises flags, adapters and logging for each command).
+
+The client, `ForkServer`, starts one server per test process and gives
+`start()` (a `DbtProcess`, like `subprocess.Popen`: `pid`, `wait()`,
+`read_new_output()`) and `run()` (like `subprocess.run`). Protocol: one JSON
+line per command on the server's stdin, `{"pid": n}` back; the server reaps
+its children and writes each exit status to the command's status file.
+
+Set DBT_TESTS_SUBPROCESS=1 to run every dbt command as a plain subprocess
+instead (dbt_project_runner.run_dbt).
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+# ---------------------------------------------------------------------------
+# Server
+
+
+def _warm_up() -> None:
+    """Import dbt and parse the project once (into a throw-away folder)."""
+    from dbt.cli.main import dbtRunner
+
+    scratch = tempfile.mkdtemp(prefix="dbt_fork_server_")
+    saved = dict(os.environ)
+    os.environ.update(
+        {
+            "DUCKDB_PATH": os.path.join(scratch, "warm_up.duckdb"),
+            "DBT_TARGET_PATH": os.path.join(scratch, "target"),
+            "DBT_LOG_PATH": os.path.join(scratch, "logs"),
+            "DBT_PROFILES_DIR": str(REPO_ROOT),
+            "DBT_TARGET": "duckdb",
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+    )
+    os.chdir(REPO_ROOT)
+    try:
+        # without the static parser: its Rust thread pool (dbt_extractor)
+        # would outlive the parse, and a fork must not inherit threads
+        dbtRunner().invoke(["parse", "--quiet", "--no-static-parser"])
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def _child(request: dict, protocol_fd: int) -> None:
+    """In the fork: become the dbt command of `request`; never returns."""
+    code = 1
+    try:
+        os.close(protocol_fd)
+        os.setsid()
+        output = os.open(request["output_path"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        os.dup2(output, 1)
+        os.dup2(output, 2)
+        os.close(output)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        sys.argv = ["dbt", *request["args"]]
+        from dbt.cli.main import cli
+
+        try:
+            cli()
+            code = 0
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    except BaseException:  # noqa: BLE001 - the child reports anything and exits
+        traceback.print_exc()
+        code = 1
+    finally:
+        try:
+            # what a normal exit would do for multiprocessing (dbt's locks)
+            from multiprocessing import util
+
+            util._exit_function()
+        except Exception:  # noqa: BLE001
+            pass
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+
+
+def _thread_count() -> int:
+    """Every thread of this process, those of native libraries included."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
+
+
+def _write_status(path: str, code: int) -> None:
+    temporary = path + ".tmp"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write(str(code))
+    os.replace(temporary, path)
+
+
+def serve() -> None:
+    # replies go to the client on a copy of stdout; what dbt prints goes nowhere
+    protocol = os.fdopen(os.dup(1), "w")
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.close(null)
+    _warm_up()
+    if _thread_count() != 1:  # forking is only safe from one thread
+        protocol.write(json.dumps({"error": "threads left after the warm-up"}) + "\n")
+        protocol.flush()
+        return
+    protocol.write(json.dumps({"ready": True}) + "\n")
+    protocol.flush()
+    pending: dict[int, str] = {}
+    buffer = b""
+    stdin = sys.stdin.fileno()
+    open_input = True
+    while open_input or pending:
+        readable, _, _ = select.select([stdin] if open_input else [], [], [], 0.05)
+        if readable:
+            chunk = os.read(stdin, 65536)
+            if not chunk:
+                open_input = False  # the client is gone: finish the running children
+            buffer += chunk
+            while b"\n" in buffer:
+                line, buffer = buffer.split(b"\n", 1)
+                request = json.loads(line)
+                sys.stdout.flush()
+                sys.stderr.flush()
+                pid = os.fork()
+                if pid == 0:
+                    _child(request, protocol.fileno())
+                pending[pid] = request["status_path"]
+                protocol.write(json.dumps({"pid": pid}) + "\n")
+                protocol.flush()
+        while pending:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                pending.clear()
+                break
+            if pid == 0:
+                break
+            status_path = pending.pop(pid, None)
+            if status_path is not None:
+                _write_status(status_path, os.waitstatus_to_exitcode(status))
+
+
+# ---------------------------------------------------------------------------
+# Client
+
+
+class DbtProcess:
+    """A dbt command started by the server, used like subprocess.Popen."""
+
+    def __init__(self, pid: int, output_path: Path, status_path: Path):
+        self.pid = pid
+        self.output_path = output_path
+        self.status_path = status_path
+        self.returncode: int | None = None
+        self._read_to = 0
+
+    def poll(self) -> int | None:
+        if self.returncode is None and self.status_path.exists():
+            self.returncode = int(self.status_path.read_text(encoding="utf-8"))
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(["dbt"], timeout)
+            time.sleep(0.02)
+        return self.returncode
+
+    def kill_group(self) -> None:
+        """SIGKILL the command and anything it started (its session)."""
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    def output(self) -> str:
+        return self.output_path.read_text(encoding="utf-8", errors="replace")
+
+    def read_new_output(self) -> str:
+        """The output written since the last call (whole lines only)."""
+        with open(self.output_path, "rb") as handle:
+            handle.seek(self._read_to)
+            data = handle.read()
+        end = data.rfind(b"\n") + 1
+        self._read_to += end
+        return data[:end].decode("utf-8", errors="replace")
+
+
+class ForkServer:
+    """One server per test process, started on first use."""
+
+    _instance: ForkServer | None = None
+    _instance_pid: int | None = None
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._folder = Path(tempfile.mkdtemp(prefix="dbt_fork_client_"))
+        self._count = 0
+        self._process = subprocess.Popen(
+            [sys.executable, __file__],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=REPO_ROOT,
+        )
+        reply = json.loads(self._process.stdout.readline() or b'{"error": "the server exited"}')
+        if not reply.get("ready"):
+            raise RuntimeError(f"the dbt fork server did not start: {reply}")
+        atexit.register(self.close)
+
+    @classmethod
+    def get(cls) -> ForkServer:
+        # a forked test process (none here, but cheap to guard) needs its own
+        if cls._instance is None or cls._instance_pid != os.getpid():
+            cls._instance = ForkServer()
+            cls._instance_pid = os.getpid()
+        return cls._instance
+
+    def start(self, args: list[str], cwd: Path | str, env: dict[str, str]) -> DbtProcess:
+        with self._lock:
+            self._count += 1
+            output_path = self._folder / f"{self._count}.out"
+            status_path = self._folder / f"{self._count}.status"
+            output_path.touch()  # readable before the child has opened it
+            request = {
+                "args": list(args),
+                "cwd": str(cwd),
+                "env": env,
+                "output_path": str(output_path),
+                "status_path": str(status_path),
+            }
+            self._process.stdin.write((json.dumps(request) + "\n").encode())
+            self._process.stdin.flush()
+            reply = json.loads(self._process.stdout.readline() or b"{}")
+        if "pid" not in reply:
+            raise RuntimeError(f"the dbt fork server failed: {reply}")
+        return DbtProcess(reply["pid"], output_path, status_path)
+
+    def run(self, args: list[str], cwd: Path | str, env: dict[str, str], timeout: float) -> subprocess.CompletedProcess:
+        process = self.start(args, cwd, env)
+        try:
+            returncode = process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill_group()
+            raise
+        return subprocess.CompletedProcess(["dbt", *args], returncode, process.output())
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            self._process.stdin.close()
+            try:
+                self._process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+
+
+if __name__ == "__main__":
+    serve()
