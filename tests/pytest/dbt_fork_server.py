@@ -73,10 +73,16 @@ def _warm_up() -> None:
 
 
 def _child(request: dict, protocol_fd: int) -> None:
-    """In the fork: become the dbt command of `request`; never returns."""
+    """In the fork: become the dbt command of `request`. Never returns: it
+    ends with SystemExit, which the server lets through, so that the child
+    exits as a `dbt` process does (DuckDB closes and checkpoints its file,
+    atexit handlers run)."""
     code = 1
     try:
-        os.close(protocol_fd)
+        # the server's replies are not the child's: its copy points nowhere
+        discard = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(discard, protocol_fd)
+        os.close(discard)
         os.setsid()
         output = os.open(request["output_path"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         os.dup2(output, 1)
@@ -100,19 +106,7 @@ def _child(request: dict, protocol_fd: int) -> None:
     except BaseException:  # noqa: BLE001 - the child reports anything and exits
         traceback.print_exc()
         code = 1
-    finally:
-        try:
-            # what a normal exit would do for multiprocessing (dbt's locks)
-            from multiprocessing import util
-
-            util._exit_function()
-        except Exception:  # noqa: BLE001
-            pass
-        try:
-            sys.stdout.flush()
-            sys.stderr.flush()
-        finally:
-            os._exit(code)
+    raise SystemExit(code)
 
 
 def _thread_count() -> int:

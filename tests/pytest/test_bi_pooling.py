@@ -39,8 +39,7 @@ from sqlalchemy.pool import NullPool
 from test_safe_build import fake_dbt_factory, mart_count, run_rollback_command, run_wrapper
 
 COUNT = sqlalchemy.text("select count(*) from main.fct_experiment_enrollments")
-# fct_experiment_enrollments is a view of int_enrollments_first_per_user
-SECOND_BUILD_SQL = "delete from main.int_enrollments_first_per_user where cohort = 'page_impression'"
+SECOND_BUILD_SQL = "delete from main.fct_experiment_enrollments where cohort = 'page_impression'"
 
 
 class Published:

@@ -686,8 +686,7 @@ def test_a_build_emptying_a_mart_is_not_published_unless_allowed(
     digest = file_digest(published)
     rows = mart_count(published)
     assert rows > 0
-    # fct_experiment_enrollments is a view of int_enrollments_first_per_user
-    emptying = fake_dbt("sql", "delete from main.int_enrollments_first_per_user")
+    emptying = fake_dbt("sql", "delete from main.fct_experiment_enrollments")
 
     refused = run_wrapper(published, tmp_path / "dbt", built_database.events_path, env=emptying)
     assert refused.returncode != 0, refused.stdout
