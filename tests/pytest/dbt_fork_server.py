@@ -30,6 +30,7 @@ import atexit
 import json
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -70,6 +71,7 @@ def _warm_up() -> None:
     finally:
         os.environ.clear()
         os.environ.update(saved)
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _child(request: dict, protocol_fd: int) -> None:
@@ -284,6 +286,7 @@ class ForkServer:
                 self._process.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 self._process.kill()
+        shutil.rmtree(self._folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
