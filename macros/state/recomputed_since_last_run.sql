@@ -1,12 +1,14 @@
 {#
-    How the models recomputed from the stored history (int_events_deduplicated,
-    int_enrollments_first_per_user) stay incremental and crash-safe on
-    DuckDB. Each row carries `computed_at`, the start of the run that wrote
-    it; the largest is the model's watermark: every file version the log
-    committed up to then is reflected. A run recomputes only what file
-    versions committed after the watermark can change, deleting those rows
-    first (a pre-hook in the same transaction): if it stops, the watermark
-    has not moved and the next run does the same work again.
+    How the models recomputed from the stored history stay incremental and
+    crash-safe on DuckDB: int_events_deduplicated per event,
+    int_enrollment_users_changed (a log of the users each run recomputes),
+    then per user int_enrollments_first_per_user and the models of one row
+    per unit or user read from it. Each row carries `computed_at`, the start
+    of the run that wrote it; the largest is the model's watermark: every
+    file version the log committed up to then is reflected. A run recomputes
+    only what changed after the watermark, deleting those rows first (a
+    pre-hook in the same transaction): if it stops, the watermark has not
+    moved and the next run does the same work again.
     Spark rebuilds these models whole (its Parquet tables have no DELETE).
 #}
 
@@ -15,18 +17,35 @@
     when the table is empty, or when it lacks a column the model's yml
     documents, i.e. the model gained a column since the table was written
     (on_schema_change then adds it, and every row is recomputed with it).
+    With `inputs_fingerprint` (a string naming every input other than the
+    stored history: seeds, vars), also 1900 when the table's rows were
+    computed from other inputs (their column `inputs_fingerprint` differs).
 #}
-{% macro recomputed_watermark() %}
-    {%- set watermark = '1900-01-01 00:00:00' -%}
+{% macro recomputed_watermark(inputs_fingerprint=none) %}
+    {%- set watermark = none -%}
     {%- if execute and is_incremental() and not table_lacks_documented_columns() -%}
         {%- set found = run_query(
             'select cast(max(computed_at) as ' ~ dbt.type_string() ~ ') from ' ~ this
         ).columns[0].values()[0] -%}
-        {%- if found is not none -%}
-            {%- set watermark = found -%}
+        {%- if found is not none and inputs_fingerprint is not none -%}
+            {%- set fingerprints = run_query(
+                'select distinct inputs_fingerprint from ' ~ this ~ ' limit 2'
+            ).columns[0].values() | list -%}
+            {%- if fingerprints != [inputs_fingerprint] -%}
+                {%- set found = none -%}
+            {%- endif -%}
         {%- endif -%}
+        {%- set watermark = found -%}
+    {%- endif -%}
+    {%- if watermark is none -%}
+        {{ return(recomputed_watermark_of_every_row()) }}
     {%- endif -%}
     {{ return("cast('" ~ watermark ~ "' as " ~ dbt.type_timestamp() ~ ")") }}
+{% endmacro %}
+
+{# The watermark that recomputes every row: 1900-01-01. #}
+{% macro recomputed_watermark_of_every_row() %}
+    {{ return("cast('1900-01-01 00:00:00' as " ~ dbt.type_timestamp() ~ ")") }}
 {% endmacro %}
 
 {# True when {{ this }} lacks a column documented in the model's yml. #}
@@ -58,10 +77,45 @@
 {#
     The users (wiki, user_id) whose units can have changed since the
     watermark: every user with a stored copy of a changed event (a copy
-    that now counts, or that counted before).
+    that now counts, or that counted before). int_enrollment_users_changed
+    logs them once per run; the models per user read that log
+    (users_recomputed_since).
 #}
 {% macro users_changed_since(watermark) %}
     select distinct user_copies.wiki, user_copies.user_id
     from {{ ref('state_event_copies') }} as user_copies
     where user_copies.event_key in ({{ events_changed_since(watermark) }})
+{% endmacro %}
+
+{#
+    A condition on the rows of `relation_alias` (columns wiki, user_id): the
+    row's user was logged by int_enrollment_users_changed after the
+    watermark, so its rows are recomputed; `true` when the watermark is
+    1900 (every row is recomputed). A model per user deletes the rows this
+    holds for (delete_recomputed_users), then selects them again.
+#}
+{% macro is_user_recomputed_since(relation_alias, watermark) %}
+    {%- if watermark == recomputed_watermark_of_every_row() -%}
+        true
+    {%- else -%}
+        exists (
+            select 1
+            from {{ ref('int_enrollment_users_changed') }} as changed_users
+            where
+                changed_users.computed_at > {{ watermark }}
+                and changed_users.wiki = {{ relation_alias }}.wiki
+                and changed_users.user_id = {{ relation_alias }}.user_id
+        )
+    {%- endif -%}
+{% endmacro %}
+
+{#
+    The pre-hook of a model per user: on an incremental run, deletes the
+    rows of the users recomputed since the model's watermark.
+#}
+{% macro delete_recomputed_users(inputs_fingerprint=none) %}
+    {%- if is_incremental() -%}
+        delete from {{ this }} as recomputed
+        where {{ is_user_recomputed_since('recomputed', recomputed_watermark(inputs_fingerprint)) }}
+    {%- endif -%}
 {% endmacro %}

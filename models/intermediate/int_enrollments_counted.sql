@@ -21,7 +21,8 @@ counted as (
         enrolled_at,
         cast(enrolled_at as date) as enrollment_date,
         event_count,
-        is_multi_variant
+        is_multi_variant,
+        computed_at
     from enrollments
     where
         {{ 'not is_multi_variant' if multi_variant_policy == 'exclude' else 'true' }}

@@ -3,28 +3,22 @@
     materialized=('table' if target.type == 'spark' else 'incremental'),
     incremental_strategy='append',
     on_schema_change='sync_all_columns',
-    pre_hook="{% if is_incremental() %}delete from {{ this }} as units where exists ("
-        ~ "select 1 from ({{ users_changed_since(recomputed_watermark()) }}) as changed "
-        ~ "where changed.wiki = units.wiki and changed.user_id = units.user_id){% endif %}",
+    pre_hook="{{ delete_recomputed_users() }}",
 ) }}
 -- One row per unit (cohort, experiment, wiki, user_id), rule 7: its
 -- enrollment is its earliest event, ties broken by meta.id ascending (events
 -- without one last, then by event key). It also says whether any of its
 -- events had a singular `experiment` object disagreeing with the map, or a
 -- forced assignment. Incremental on DuckDB: a run
--- recomputes the users with a copy of an event changed since its last run
--- (macro recomputed_watermark), after its pre-hook deleted their units.
--- depends_on: {{ ref('state_event_copies') }}, {{ ref('int_event_files_read_last') }}
+-- recomputes the users int_enrollment_users_changed logged since its last
+-- run (macro recomputed_watermark), after its pre-hook deleted their units.
+-- depends_on: {{ ref('int_enrollment_users_changed') }}
 with
 
 assignments as (
     select * from {{ ref('int_event_assignments_unnested') }} as assignments  -- noqa: AL05
     {% if is_incremental() %}
-        where exists (
-            select 1
-            from ({{ users_changed_since(watermark) }}) as changed
-            where changed.wiki = assignments.wiki and changed.user_id = assignments.user_id
-        )
+        where {{ is_user_recomputed_since('assignments', watermark) }}
     {% endif %}
 ),
 

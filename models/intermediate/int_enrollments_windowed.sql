@@ -1,3 +1,16 @@
+{%- set inputs = inputs_fingerprint(
+    [ref('int_experiment_allocations_resolved')],
+    ['multi_variant_policy', 'forced_assignment_policy', 'daily_series_start', 'daily_series_end'],
+) -%}
+{%- set watermark = recomputed_watermark(inputs) -%}
+{{ config(
+    materialized=('table' if target.type == 'spark' else 'incremental'),
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ delete_recomputed_users(inputs_fingerprint("
+        ~ "[ref('int_experiment_allocations_resolved')], "
+        ~ "['multi_variant_policy', 'forced_assignment_policy', 'daily_series_start', 'daily_series_end'])) }}",
+) }}
 -- Every counted unit (int_enrollments_counted, so multi_variant_policy
 -- applies) with the allocation window of its experiment and wiki that holds
 -- the UTC date of its enrolled_at (windows of one experiment and wiki never
@@ -11,14 +24,24 @@
 -- at all replaced by the vars daily_series_start / daily_series_end) and
 -- whether the unit's enrollment date is among them: fct_daily_enrollments
 -- counts only those, fct_enrollments_outside_daily_series the others.
+-- Incremental on DuckDB, per user, like int_enrollments_first_per_user;
+-- every row is recomputed when the allocations or the vars it reads change
+-- (column inputs_fingerprint).
+-- depends_on: {{ ref('int_enrollment_users_changed') }}
 with
 
 units as (
-    select * from {{ ref('int_enrollments_counted') }}
+    select * from {{ ref('int_enrollments_counted') }} as units  -- noqa: AL05
+    {% if is_incremental() %}
+        where {{ is_user_recomputed_since('units', watermark) }}
+    {% endif %}
 ),
 
 enrollments as (
-    select * from {{ ref('int_enrollments_first_per_user') }}
+    select * from {{ ref('int_enrollments_first_per_user') }} as enrollments  -- noqa: AL05
+    {% if is_incremental() %}
+        where {{ is_user_recomputed_since('enrollments', watermark) }}
+    {% endif %}
 ),
 
 allocations as (
@@ -104,7 +127,9 @@ bounded as (
     select
         *,
         enrollment_date >= daily_series_start_date
-        and enrollment_date <= daily_series_end_date as is_in_daily_series
+        and enrollment_date <= daily_series_end_date as is_in_daily_series,
+        '{{ inputs }}' as inputs_fingerprint,
+        {{ run_started_timestamp() }} as computed_at
     from windowed
 )
 

@@ -116,6 +116,30 @@ def read_table(
         return connection.execute(f'select {selected} from "{schema}"."{table}"').fetchall()
 
 
+# the start of the run that wrote a row: the only column in which two builds
+# of the same data differ
+RUN_STAMP_COLUMN = "computed_at"
+
+
+def public_snapshot(duckdb_path: Path | str) -> dict[str, list[tuple]]:
+    """Every public model's rows without the run stamp, sorted (NULLs made comparable)."""
+    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+        columns: dict[str, list[str]] = {}
+        for table, column in connection.execute(
+            "select table_name, column_name from information_schema.columns "
+            "where table_schema = 'main' and table_name like 'fct_%' order by table_name, ordinal_position"
+        ).fetchall():
+            if column != RUN_STAMP_COLUMN:
+                columns.setdefault(table, []).append(f'"{column}"')
+        return {
+            table: sorted(
+                connection.execute(f'select {", ".join(selected)} from main."{table}"').fetchall(),
+                key=lambda row: [(value is None, str(value)) for value in row],
+            )
+            for table, selected in columns.items()
+        }
+
+
 def query(duckdb_path: Path | str, sql: str, parameters: Sequence | None = None) -> list[tuple]:
     """Rows of any query against a built DuckDB file, read-only."""
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
@@ -156,3 +180,6 @@ class DbtProject:
 
     def query(self, sql: str, parameters: Sequence | None = None) -> list[tuple]:
         return query(self.duckdb_path, sql, parameters)
+
+    def public_snapshot(self) -> dict[str, list[tuple]]:
+        return public_snapshot(self.duckdb_path)

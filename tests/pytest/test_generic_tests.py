@@ -127,3 +127,29 @@ def test_scoped_tests_check_what_was_written_since_the_last_green_build(damaged_
     )
     returncode, failures = run_test(damaged_copy, selector)
     assert returncode == 1 and failures == [(*new_key, 2)]
+
+
+def test_policy_check_follows_the_users_written_since_the_last_green_build(damaged_copy: DbtProject):
+    """assert_counted_enrollments_follow_policy compares the two models for
+    the users with a row stamped after the last green build; the full
+    check, for every user."""
+    enrollments = "fct_experiment_enrollments"
+    selector = "assert_counted_enrollments_follow_policy"
+    assert run_test(damaged_copy, selector) == (0, [])
+    users = damaged_copy.query(f"select distinct wiki, user_id from main.{enrollments} order by 1, 2 limit 2")
+    (old_wiki, old_user), (new_wiki, new_user) = users
+
+    # an old unit dropped from the mart, its stamp unchanged: caught by the full check only
+    write(damaged_copy, f"delete from main.{enrollments} where wiki = '{old_wiki}' and user_id = {old_user}")
+    assert run_test(damaged_copy, selector) == (0, [])
+    returncode, failures = run_test(damaged_copy, selector, {"check_all_history": True})
+    assert returncode == 1 and {(row[2], row[3]) for row in failures} == {(old_wiki, old_user)}
+
+    # another user's units rewritten after the last green build (a failed run, say) with another variant
+    write(
+        damaged_copy,
+        f"update main.{enrollments} set variant = 'not-a-variant', computed_at = computed_at + interval 1 day "
+        f"where wiki = '{new_wiki}' and user_id = {new_user}",
+    )
+    returncode, failures = run_test(damaged_copy, selector)
+    assert returncode == 1 and {(row[2], row[3]) for row in failures} == {(new_wiki, new_user)}

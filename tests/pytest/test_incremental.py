@@ -14,6 +14,7 @@ import re
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 from datasets import EVENTS_GLOB, generate_dataset
 from dbt_project_runner import DbtProject
@@ -22,24 +23,6 @@ from growth_enrollments import generate
 
 SEED = 4242
 DAY_IN_PATH = re.compile(r"year=(\d+)/month=(\d+)/day=(\d+)/")
-
-
-def public_models(project: DbtProject) -> list[str]:
-    return [
-        name
-        for (name,) in project.query(
-            "select table_name from information_schema.tables "
-            "where table_schema = 'main' and table_name like 'fct_%' order by 1"
-        )
-    ]
-
-
-def snapshot(project: DbtProject) -> dict[str, list[tuple]]:
-    """Every public model's rows, sorted (NULLs made comparable)."""
-    return {
-        name: sorted(project.read_table(name), key=lambda row: [(value is None, str(value)) for value in row])
-        for name in public_models(project)
-    }
 
 
 def assert_same_models(actual: dict, expected: dict) -> None:
@@ -128,10 +111,10 @@ def test_incremental_batches_equal_a_full_build_and_survive_retention(batches, t
             incremental.build()
         else:
             build_models(incremental)
-    after_four = snapshot(incremental)
+    after_four = incremental.public_snapshot()
     full_four = DbtProject(tmp_path / "full_four.duckdb", events_path=events_path)
     build_models(full_four)
-    assert_same_models(after_four, snapshot(full_four))
+    assert_same_models(after_four, full_four.public_snapshot())
 
     # the incremental runs read only new files: the first batch's files were
     # read (and committed) by the first run only
@@ -149,11 +132,11 @@ def test_incremental_batches_equal_a_full_build_and_survive_retention(batches, t
             landed.unlink()
             deleted.append(landed)
     build_models(incremental)
-    assert_same_models(snapshot(incremental), after_four)
+    assert_same_models(incremental.public_snapshot(), after_four)
 
     # a plain --full-refresh must not rebuild history from the remaining files
     build_models(incremental, "--full-refresh")
-    assert_same_models(snapshot(incremental), after_four)
+    assert_same_models(incremental.public_snapshot(), after_four)
 
     # the last batch arrives after the deletion: the result equals a full
     # build over every file ever delivered
@@ -163,7 +146,7 @@ def test_incremental_batches_equal_a_full_build_and_survive_retention(batches, t
         arrive(batch, source_root, landing)  # restore them, only for the reference build
     full_all = DbtProject(tmp_path / "full_all.duckdb", events_path=events_path)
     build_models(full_all)
-    assert_same_models(snapshot(incremental), snapshot(full_all))
+    assert_same_models(incremental.public_snapshot(), full_all.public_snapshot())
 
 
 def test_deliberate_history_rebuild_reads_every_file(batches, tmp_path: Path):
@@ -174,12 +157,51 @@ def test_deliberate_history_rebuild_reads_every_file(batches, tmp_path: Path):
     events_path = str(landing / EVENTS_GLOB)
     project = DbtProject(tmp_path / "rebuild.duckdb", events_path=events_path)
     build_models(project)
-    before = snapshot(project)
+    before = project.public_snapshot()
     for path in batches[0]:
         (landing / path.relative_to(source_root)).unlink()
     build_models(project, "--full-refresh", dbt_vars={"rebuild_history": True})
-    after = snapshot(project)
+    after = project.public_snapshot()
     # rebuilt from what is left: the deleted batch's lines are gone
     assert sum(row[1] for row in after["fct_event_line_reconciliation"]) < sum(
         row[1] for row in before["fct_event_line_reconciliation"]
     )
+
+
+def test_changed_vars_and_allocations_recompute_every_unit(batches, tmp_path: Path):
+    """The models recomputed per user store a fingerprint of their other
+    inputs: a build whose allocations, policy or daily-series vars changed
+    recomputes every unit, and equals a clean build with the new inputs."""
+    source_root = Path(str(batches[0][0]).split("/datacenter=")[0])
+    landing = tmp_path / "landing"
+    for batch in batches[:2]:
+        arrive(batch, source_root, landing)
+    events_path = str(landing / EVENTS_GLOB)
+    project = DbtProject(tmp_path / "changed_inputs.duckdb", events_path=events_path)
+    build_models(project)
+
+    # allocations that end on the first batch's last day, read from a table
+    # of the database; units after it fall outside every window
+    last_day = "{:04d}-{:02d}-{:02d}".format(*max(day_of(str(path.relative_to(source_root))) for path in batches[0]))
+    with duckdb.connect(str(project.duckdb_path)) as connection:
+        connection.execute(
+            "create table main.shorter_allocations as select * replace (cast(? as date) as valid_to) "
+            "from main.experiment_allocations",
+            [last_day],
+        )
+    changed = {
+        "experiment_allocations_relation": "main.shorter_allocations",
+        "multi_variant_policy": "exclude",
+        "daily_series_end": last_day,
+    }
+    before = project.public_snapshot()
+    build_models(project, dbt_vars=changed)
+    after = project.public_snapshot()
+    assert after["fct_enrollments_outside_allocations"] != before["fct_enrollments_outside_allocations"]
+
+    clean = DbtProject(tmp_path / "clean.duckdb", events_path=events_path)
+    with duckdb.connect(str(clean.duckdb_path)) as connection:
+        connection.execute("attach ? as changed (read_only)", [str(project.duckdb_path)])
+        connection.execute("create table main.shorter_allocations as select * from changed.main.shorter_allocations")
+    build_models(clean, dbt_vars=changed)
+    assert_same_models(after, clean.public_snapshot())

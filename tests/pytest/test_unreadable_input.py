@@ -24,7 +24,7 @@ import oracle
 import pytest
 from datasets import EVENTS_GLOB, generate_dataset
 from dbt_project_runner import DbtProject
-from test_crash_consistency import MODELS_ONLY, assert_same_models, public_snapshot
+from test_crash_consistency import MODELS_ONLY, assert_same_models
 
 from growth_enrollments import generate
 
@@ -114,7 +114,7 @@ def test_bad_files_never_stop_the_build_and_are_read_again_when_repaired(good_li
     assert reconciliation[str(bad["damaged_gzip"])][0] == 6 and reconciliation[str(bad["fake_gzip"])][0] == 1
     clean = DbtProject(tmp_path / "clean.duckdb", events_path=project.vars["events_path"], dbt_vars=project.vars)
     clean.run("build", *MODELS_ONLY)
-    assert_same_models(public_snapshot(project), public_snapshot(clean))
+    assert_same_models(project.public_snapshot(), clean.public_snapshot())
 
 
 def test_events_path_is_data_not_sql(good_lines, tmp_path: Path):
@@ -141,7 +141,7 @@ def test_an_empty_listing_fails_once_history_exists(good_lines, tmp_path: Path):
     shutil.copytree(source, landing)
     project = DbtProject(tmp_path / "guarded.duckdb", events_path=str(landing / EVENTS_GLOB))
     project.run("build", *MODELS_ONLY)
-    before = public_snapshot(project)
+    before = project.public_snapshot()
 
     unmounted = {"events_path": str(tmp_path / "unmounted" / EVENTS_GLOB)}
     refused = project.run("build", *MODELS_ONLY, dbt_vars=unmounted, check=False)
@@ -150,7 +150,7 @@ def test_an_empty_listing_fails_once_history_exists(good_lines, tmp_path: Path):
         "build", *MODELS_ONLY, "--full-refresh", dbt_vars={**unmounted, "rebuild_history": True}, check=False
     )
     assert rebuild.returncode != 0 and "refusing to rebuild history from no files" in rebuild.stdout
-    assert_same_models(public_snapshot(project), before)
+    assert_same_models(project.public_snapshot(), before)
 
     project.run("build", *MODELS_ONLY, dbt_vars={**unmounted, "allow_empty_listing": True})
-    assert_same_models(public_snapshot(project), before)  # nothing read, history kept
+    assert_same_models(project.public_snapshot(), before)  # nothing read, history kept
