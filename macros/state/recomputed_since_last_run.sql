@@ -8,7 +8,11 @@
     file version the log committed up to then is reflected. A run recomputes
     only what changed after the watermark, deleting those rows first (a
     pre-hook in the same transaction): if it stops, the watermark has not
-    moved and the next run does the same work again.
+    moved and the next run does the same work again. The watermark moves
+    only when a run writes a row: a run whose recomputed users yield no row
+    of a model (int_cross_cohort_users_compared holds only users in both
+    cohorts) leaves that model's watermark, and the next run recomputes
+    those users again, which costs time, never correctness.
     Spark rebuilds these models whole (its Parquet tables have no DELETE).
 #}
 
