@@ -81,14 +81,17 @@
 {#
     The users (wiki, user_id) whose units can have changed since the
     watermark: every user with a stored copy of a changed event (a copy
-    that now counts, or that counted before). int_enrollment_users_changed
-    logs them once per run; the models per user read that log
-    (users_recomputed_since).
+    that now counts, or that counted before); every user with a stored copy
+    for the watermark of every row. int_enrollment_users_changed logs them
+    once per run; the models per user read that log
+    (is_user_recomputed_since).
 #}
 {% macro users_changed_since(watermark) %}
     select distinct user_copies.wiki, user_copies.user_id
     from {{ ref('state_event_copies') }} as user_copies
-    where user_copies.event_key in ({{ events_changed_since(watermark) }})
+    {% if watermark != recomputed_watermark_of_every_row() -%}
+        where user_copies.event_key in ({{ events_changed_since(watermark) }})
+    {%- endif %}
 {% endmacro %}
 
 {#
