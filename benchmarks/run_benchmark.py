@@ -20,7 +20,9 @@ one run:
 The project is parsed once first (`dbt parse`, not timed), as a scheduled
 run finds it. Each step runs in its own process, --repeats times at the
 smaller size and --large-repeats times at the larger (full, floor and python
-take turns; each incremental run starts from a copy of the same database).
+take turns; each incremental run starts from a copy of the same database,
+and the incremental runs of the two sizes take turns, after both sizes'
+full builds).
 The median wall time and the highest peak resident memory are reported,
 with the ratios of the medians: full/floor and incremental/full at each
 size, the larger size's incremental over the smaller's, python/full and
@@ -112,22 +114,22 @@ class Size:
         self.events_glob = f"{self.events_dir}/**/*.*json*"
         self.env = dict(os.environ, DUCKDB_PATH=str(self.database), DBT_TARGET_PATH=str(self.target))
         self.dbt_vars = ["--vars", json.dumps({"events_path": self.events_glob})]
+        self.run_results = self.target / "run_results.json"  # dbt's timings of every node
+        self.before_new_day = self.folder / "before_new_day.duckdb"
         self.generate = [python, "-m", "growth_enrollments", "generate", "--preset", "benchmark", "--out",
                          str(self.events_dir), "--quiet"]
 
 
-def measure_size(size: Size, repeats: int, new_day_events: int, with_python: bool) -> dict[str, list[dict]]:
+def measure_history(size: Size, repeats: int, new_day_events: int, with_python: bool) -> dict[str, list[dict]]:
+    """The steps over the 30 days (full, floor, python); then keeps the
+    database before the new day and lets the new day arrive."""
     python = sys.executable
-    dbt_executable = str(Path(python).parent / "dbt")
-    # unit tests check the SQL on fixed inputs: CI runs them, scheduled builds need not
-    dbt = [dbt_executable, "build", "--exclude-resource-type", "unit_test", *size.dbt_vars]
+    dbt = size_dbt_build(size)
     print(f"[{size.name}] generating {size.events:,} lines into {size.events_dir} ...", flush=True)
     subprocess.run([*size.generate, "--events", str(size.events), "--clean"], cwd=REPO_ROOT, check=True)
     floor_sql = (BENCHMARKS / "floor_query.sql").read_text().replace("{events_path}", size.events_glob)
     floor_script = "import duckdb, sys; duckdb.connect().sql(sys.argv[1]).fetchall()"
-    subprocess.run([dbt_executable, "parse", "--quiet", *size.dbt_vars], cwd=REPO_ROOT, env=size.env, check=True)
-    run_results = size.target / "run_results.json"  # dbt's timings of every node
-    before_new_day = size.folder / "before_new_day.duckdb"
+    subprocess.run([dbt[0], "parse", "--quiet", *size.dbt_vars], cwd=REPO_ROOT, env=size.env, check=True)
     names = ("full", "floor", "python", "incremental", "dbt_startup") if with_python else (
         "full", "floor", "incremental", "dbt_startup")
     runs: dict[str, list[dict]] = {name: [] for name in names}
@@ -142,20 +144,29 @@ def measure_size(size: Size, repeats: int, new_day_events: int, with_python: boo
             runs["python"].append(
                 measure(f"{size.name} python", [python, "benchmarks/python_baseline.py", size.events_glob], size.env)
             )
-    shutil.copyfile(run_results, size.folder / "run_results_full.json")
-    shutil.copyfile(size.database, before_new_day)
+    shutil.copyfile(size.run_results, size.folder / "run_results_full.json")
+    shutil.copyfile(size.database, size.before_new_day)
 
     # the day after the span, at the smaller size's daily volume at every size
     subprocess.run([*size.generate, "--events", str(new_day_events), "--append-day"], cwd=REPO_ROOT, check=True)
-    startup = [dbt_executable, "run", "--select", "metricflow_time_spine", *size.dbt_vars]
-    for _ in range(repeats):
-        remove_database(size.database)  # each incremental run starts from the same state
-        shutil.copyfile(before_new_day, size.database)
-        runs["incremental"].append(measure(f"{size.name} incremental", dbt, size.env))
-        shutil.copyfile(run_results, size.folder / "run_results_incremental.json")
-        runs["dbt_startup"].append(measure(f"{size.name} dbt_startup", startup, size.env))
-    before_new_day.unlink()
     return runs
+
+
+def measure_new_day(size: Size, runs: dict[str, list[dict]]) -> None:
+    """One incremental build of the new day, from the database kept before
+    it, then one dbt start-up."""
+    remove_database(size.database)  # each incremental run starts from the same state
+    shutil.copyfile(size.before_new_day, size.database)
+    runs["incremental"].append(measure(f"{size.name} incremental", size_dbt_build(size), size.env))
+    shutil.copyfile(size.run_results, size.folder / "run_results_incremental.json")
+    startup = [size_dbt_build(size)[0], "run", "--select", "metricflow_time_spine", *size.dbt_vars]
+    runs["dbt_startup"].append(measure(f"{size.name} dbt_startup", startup, size.env))
+
+
+def size_dbt_build(size: Size) -> list[str]:
+    # unit tests check the SQL on fixed inputs: CI runs them, scheduled builds need not
+    dbt_executable = str(Path(sys.executable).parent / "dbt")
+    return [dbt_executable, "build", "--exclude-resource-type", "unit_test", *size.dbt_vars]
 
 
 def summarise(runs: dict[str, list[dict]]) -> dict:
@@ -197,13 +208,20 @@ def main() -> None:
         "machine": machine(),
         "sizes": {},
     }
-    small = Size("small", arguments.events, work_dir, python)
-    results["sizes"]["small"] = summarise(measure_size(small, arguments.repeats, arguments.events, True))
+    sizes = [(Size("small", arguments.events, work_dir, python), arguments.repeats, True)]
     if arguments.large_events:
-        large = Size("large", arguments.large_events, work_dir, python)
-        results["sizes"]["large"] = summarise(
-            measure_size(large, arguments.large_repeats, arguments.events, False)
-        )
+        sizes.append((Size("large", arguments.large_events, work_dir, python), arguments.large_repeats, False))
+    runs = {size.name: measure_history(size, repeats, arguments.events, with_python)
+            for size, repeats, with_python in sizes}
+    # the incremental runs of the two sizes take turns, so that the ratio of
+    # their times compares runs minutes apart, not the two ends of the benchmark
+    for turn in range(max(repeats for _, repeats, _ in sizes)):
+        for size, repeats, _ in sizes:
+            if turn < repeats:
+                measure_new_day(size, runs[size.name])
+    for size, _, _ in sizes:
+        size.before_new_day.unlink()
+        results["sizes"][size.name] = summarise(runs[size.name])
 
     ratios = {}
     for name, steps in results["sizes"].items():
