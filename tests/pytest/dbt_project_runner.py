@@ -140,6 +140,14 @@ def public_snapshot(duckdb_path: Path | str) -> dict[str, list[tuple]]:
         }
 
 
+def assert_same_models(actual: dict[str, list[tuple]], expected: dict[str, list[tuple]]) -> None:
+    """The same public models (public_snapshot), row for row."""
+    assert sorted(actual) == sorted(expected)
+    for name in expected:
+        assert len(actual[name]) == len(expected[name]), name
+        assert actual[name] == expected[name], name
+
+
 def query(duckdb_path: Path | str, sql: str, parameters: Sequence | None = None) -> list[tuple]:
     """Rows of any query against a built DuckDB file, read-only."""
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:

@@ -30,7 +30,14 @@ from pathlib import Path
 import pytest
 from datasets import EVENTS_GLOB, generate_dataset
 from dbt_fork_server import ForkServer
-from dbt_project_runner import REPO_ROOT, DbtProject, dbt_environment, dbt_executable, use_fork_server
+from dbt_project_runner import (
+    REPO_ROOT,
+    DbtProject,
+    assert_same_models,
+    dbt_environment,
+    dbt_executable,
+    use_fork_server,
+)
 
 from growth_enrollments import generate
 
@@ -61,12 +68,6 @@ FAILING_NODES = [
 ]
 # names a glob would misread, and a file whose name another one's pattern matches
 ODD_NAMES = ["x[1].json", "x1.json", "a*b?.jsonl", "{a,b} it's here.ndjson", "brackets [a-z] end.json"]
-
-
-def assert_same_models(actual: dict, expected: dict) -> None:
-    assert sorted(actual) == sorted(expected)
-    for name in expected:
-        assert actual[name] == expected[name], name
 
 
 def day_of(path: Path) -> tuple[int, ...]:

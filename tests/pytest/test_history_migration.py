@@ -24,8 +24,15 @@ from pathlib import Path
 
 import pytest
 from datasets import EVENTS_GLOB, generate_dataset
-from dbt_project_runner import REPO_ROOT, RUN_STAMP_COLUMN, DbtProject, dbt_environment, dbt_executable
-from test_crash_consistency import MODELS_ONLY, assert_same_models, copy_files, day_of
+from dbt_project_runner import (
+    REPO_ROOT,
+    RUN_STAMP_COLUMN,
+    DbtProject,
+    assert_same_models,
+    dbt_environment,
+    dbt_executable,
+)
+from test_crash_consistency import MODELS_ONLY, copy_files, day_of
 
 from growth_enrollments import generate
 

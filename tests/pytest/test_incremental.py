@@ -17,19 +17,12 @@ from pathlib import Path
 import duckdb
 import pytest
 from datasets import EVENTS_GLOB, generate_dataset
-from dbt_project_runner import DbtProject
+from dbt_project_runner import DbtProject, assert_same_models
 
 from growth_enrollments import generate
 
 SEED = 4242
 DAY_IN_PATH = re.compile(r"year=(\d+)/month=(\d+)/day=(\d+)/")
-
-
-def assert_same_models(actual: dict, expected: dict) -> None:
-    assert sorted(actual) == sorted(expected)
-    for name in expected:
-        assert len(actual[name]) == len(expected[name]), name
-        assert actual[name] == expected[name], name
 
 
 def build_models(project: DbtProject, *args: str, dbt_vars: dict | None = None) -> None:

@@ -23,8 +23,8 @@ from pathlib import Path
 import oracle
 import pytest
 from datasets import EVENTS_GLOB, generate_dataset
-from dbt_project_runner import DbtProject
-from test_crash_consistency import MODELS_ONLY, assert_same_models
+from dbt_project_runner import DbtProject, assert_same_models
+from test_crash_consistency import MODELS_ONLY
 
 from growth_enrollments import generate
 
