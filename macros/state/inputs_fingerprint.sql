@@ -27,3 +27,15 @@
     {%- endfor -%}
     {{ return(local_md5(parts | join('#'))) }}
 {% endmacro %}
+
+{#
+    The inputs of int_enrollments_windowed besides the stored history, named
+    once for its query and its pre-hook: the resolved allocations and the
+    vars of the policies and the daily series.
+#}
+{% macro enrollments_windowed_inputs_fingerprint() %}
+    {{ return(inputs_fingerprint(
+        [ref('int_experiment_allocations_resolved')],
+        ['multi_variant_policy', 'forced_assignment_policy', 'daily_series_start', 'daily_series_end'],
+    )) }}
+{% endmacro %}

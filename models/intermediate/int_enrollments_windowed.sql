@@ -1,15 +1,10 @@
-{%- set inputs = inputs_fingerprint(
-    [ref('int_experiment_allocations_resolved')],
-    ['multi_variant_policy', 'forced_assignment_policy', 'daily_series_start', 'daily_series_end'],
-) -%}
+{%- set inputs = enrollments_windowed_inputs_fingerprint() -%}
 {%- set watermark = recomputed_watermark(inputs) -%}
 {{ config(
     materialized=('table' if target.type == 'spark' else 'incremental'),
     incremental_strategy='append',
     on_schema_change='sync_all_columns',
-    pre_hook="{{ delete_recomputed_users(inputs_fingerprint("
-        ~ "[ref('int_experiment_allocations_resolved')], "
-        ~ "['multi_variant_policy', 'forced_assignment_policy', 'daily_series_start', 'daily_series_end'])) }}",
+    pre_hook="{{ delete_recomputed_users(enrollments_windowed_inputs_fingerprint()) }}",
 ) }}
 -- Every counted unit (int_enrollments_counted, so multi_variant_policy
 -- applies) with the allocation window of its experiment and wiki that holds
