@@ -2,20 +2,51 @@
 # Installs the pinned test dependencies, lints the SQL and the Python, checks
 # the project rules (dbt-bouncer.yml) and runs every test: dbt build (data
 # and unit tests) on the shipped sample, a compile of the analyses, and
-# pytest: the Spark suite starts first, in the background, the DuckDB
-# suites after the checks.
+# pytest. The two pytest runs (the Spark suite; the DuckDB suites on two
+# pytest-xdist workers) start in the background as soon as the installs are
+# done, and the checks run beside them: a dbt command leaves the cores idle
+# much of the time (start-up, subprocesses, waits), so more processes than
+# cores keep both busy. Each step prints the time since the start.
+# SKIP_SPARK=1 leaves the Spark suite out (quick local loops).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup_venv.sh requirements-spark.txt  # test pins + Spark (itself -r requirements-dev.txt)
-export PATH="$PWD/.venv/bin:$PATH"
+started=$SECONDS
+step() { printf '== [%d:%02d] %s\n' $(((SECONDS - started) / 60)) $(((SECONDS - started) % 60)) "$*"; }
+
 work_dir="$(mktemp -d)"
-spark_pid=""
+declare -A suite_pid=()  # pytest run in the background -> its process group
 cleanup() {
-    # the Spark suite, its dbt and its JVM: one process group (setsid)
-    if [ -n "$spark_pid" ]; then kill -- "-$spark_pid" 2>/dev/null || true; fi
+    # each suite, its dbt commands and its JVM: one process group (setsid)
+    for pid in "${suite_pid[@]}"; do kill -- "-$pid" 2>/dev/null || true; done
     rm -rf "$work_dir"
 }
 trap cleanup EXIT
+
+step "installs: the venv with the test pins and Spark, and Chromium for the report test (when missing), side by side"
+bash scripts/install_chromium.sh > "$work_dir/chromium.log" 2>&1 &
+chromium_pid=$!
+bash scripts/setup_venv.sh requirements-spark.txt  # test pins + Spark (itself -r requirements-dev.txt)
+if ! wait "$chromium_pid"; then
+    cat "$work_dir/chromium.log"
+    exit 1
+fi
+cat "$work_dir/chromium.log"
+export PATH="$PWD/.venv/bin:$PATH"
+
+# pytest in the background: its output goes to a log, printed at the end
+start_suite() {  # its name, then pytest's arguments
+    local name="$1"
+    shift
+    step "pytest: the $name start in the background"
+    setsid python -m pytest "$@" > "$work_dir/$name.log" 2>&1 &
+    suite_pid[$name]=$!
+}
+if [ "${SKIP_SPARK:-}" != "1" ]; then
+    start_suite "Spark suite" tests/pytest/test_spark_equality.py -q --durations=10
+fi
+# two workers, each taking whole modules (their module fixtures build once)
+start_suite "DuckDB suites" tests/pytest -q -n 2 --dist loadfile --durations=25 --ignore=tests/pytest/test_spark_equality.py
+
 export DUCKDB_PATH="$work_dir/test.duckdb"
 # The dbt commands here write their artifacts to $work_dir/target, where
 # dbt-bouncer reads them ($DBT_PROJECT_DIR/target); COLUMNS keeps its table
@@ -23,57 +54,39 @@ export DUCKDB_PATH="$work_dir/test.duckdb"
 dbt_here() { DBT_TARGET_PATH="$work_dir/target" dbt "$@"; }
 bouncer() { COLUMNS=200 DBT_PROJECT_DIR="$work_dir" dbt-bouncer run --config-file dbt-bouncer.yml "$@"; }
 
-# The Spark suite (a JVM, mostly waiting on Spark) starts first and runs in
-# the background beside everything else: the checks below and the DuckDB
-# suites, which run on pytest-xdist workers, each taking whole modules
-# (their module fixtures build once). A dbt command leaves the cores idle
-# much of the time (start-up, subprocesses, waits), so more processes than
-# cores keep both busy. SKIP_SPARK=1 leaves the Spark suite out (quick
-# local loops).
-spark_log="$work_dir/spark-pytest.log"
-spark_status=0
-if [ "${SKIP_SPARK:-}" != "1" ]; then
-    echo "== pytest: the Spark suite starts in the background"
-    setsid python -m pytest tests/pytest/test_spark_equality.py -q --durations=10 > "$spark_log" 2>&1 &
-    spark_pid=$!
-fi
-
-echo "== sqlfluff lint"
+step "sqlfluff lint"
 sqlfluff lint models
 
-echo "== ruff"
+step "ruff"
 ruff check .
 
-echo "== project rules on the manifest (dbt parse, dbt-bouncer)"
+step "project rules on the manifest (dbt parse, dbt-bouncer)"
 dbt_here parse --quiet
 bouncer --only manifest_checks
 
-echo "== dbt build on the shipped sample"
+step "dbt build on the shipped sample: every model, seed, data test and unit test"
 dbt_here build --warn-error-options '{"error": ["NoNodesForSelectionCriteria"]}'
 
-echo "== project rules on the catalog (dbt docs generate, dbt-bouncer)"
+step "project rules on the catalog (dbt docs generate, dbt-bouncer)"
 dbt_here docs generate --no-compile --quiet
 bouncer --only catalog_checks
 
-echo "== the analyses compile (analyses/: the acceptance queries)"
+step "the analyses compile (analyses/: the acceptance queries)"
 dbt_here compile --select "path:analyses" --quiet --warn-error-options '{"error": ["NoNodesForSelectionCriteria"]}'
 
-echo "== chromium for the report test (installed only when missing)"
-bash scripts/install_chromium.sh
-
-echo "== pytest: every other suite (two workers)"
-set +e
-python -m pytest tests/pytest -q -n 2 --dist loadfile --durations=25 --ignore=tests/pytest/test_spark_equality.py
-duckdb_status=$?
-if [ "${SKIP_SPARK:-}" != "1" ]; then
-    wait "$spark_pid"
-    spark_status=$?
-    spark_pid=""
-    echo "== pytest: the Spark suite"
-    cat "$spark_log"
-fi
-set -e
-if [ "$duckdb_status" -ne 0 ] || [ "$spark_status" -ne 0 ]; then
-    echo "pytest failed: DuckDB suites exited $duckdb_status, the Spark suite $spark_status"
+step "checks passed; waiting for pytest"
+failed=()
+for name in "DuckDB suites" "Spark suite"; do
+    [ -n "${suite_pid[$name]:-}" ] || continue
+    status=0
+    wait "${suite_pid[$name]}" || status=$?
+    unset "suite_pid[$name]"
+    step "pytest: the $name exited $status"
+    cat "$work_dir/$name.log"
+    [ "$status" -eq 0 ] || failed+=("the $name")
+done
+if [ "${#failed[@]}" -ne 0 ]; then
+    echo "pytest failed: ${failed[*]}"
     exit 1
 fi
+step "every check and test passed"

@@ -48,8 +48,16 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _warm_up() -> None:
-    """Import dbt and parse the project once (into a throw-away folder)."""
+    """Import dbt and parse the project once (into a throw-away folder).
+
+    With dbt's test caching on (dbt_common.tests, as dbt's own test fixtures
+    do), the parse keeps what Jinja parsed of every macro and the blocks of
+    every file, keyed by their text: the children inherit both, so the full
+    parse each new warehouse or new vars need skips that work."""
     from dbt.cli.main import dbtRunner
+    from dbt_common.tests import enable_test_caching
+
+    enable_test_caching()
 
     scratch = tempfile.mkdtemp(prefix="dbt_fork_server_")
     saved = dict(os.environ)
