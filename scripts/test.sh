@@ -37,7 +37,7 @@ export PATH="$PWD/.venv/bin:$PATH"
 start_suite() {  # its name, then pytest's arguments
     local name="$1"
     shift
-    step "pytest: the $name start in the background"
+    step "pytest: the $name, started in the background"
     setsid python -m pytest "$@" > "$work_dir/$name.log" 2>&1 &
     suite_pid[$name]=$!
 }
