@@ -20,6 +20,12 @@ The client, `ForkServer`, starts one server per test process and gives
 line per command on the server's stdin, `{"pid": n}` back; the server reaps
 its children and writes each exit status to the command's status file.
 
+A server started with `in_process=True` (`ForkServer.get(in_process=True)`)
+runs its commands one after the other in its own process instead of forking:
+for Spark, whose JVM (started by the first command, through dbt-spark's
+`session` method) and its warmed-up code then serve every later command, as
+a long-lived Spark session would. Such a command cannot be killed alone.
+
 Set DBT_TESTS_SUBPROCESS=1 to run every dbt command as a plain subprocess
 instead (dbt_project_runner.run_dbt).
 """
@@ -119,6 +125,43 @@ def _child(request: dict, protocol_fd: int) -> None:
     raise SystemExit(code)
 
 
+def _run_in_process(request: dict) -> int:
+    """Run the dbt command of `request` in this process (the in-process
+    server), its output in the command's file; the process's working
+    directory, environment and standard output are restored afterwards."""
+    from dbt.cli.main import dbtRunner
+
+    saved_cwd = os.getcwd()
+    saved_env = dict(os.environ)
+    saved_fds = (os.dup(1), os.dup(2))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    output = os.open(request["output_path"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(output, 1)
+    os.dup2(output, 2)
+    os.close(output)
+    try:
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        result = dbtRunner().invoke(list(request["args"]))
+        # the exit codes of the `dbt` executable
+        return 0 if result.success else (2 if result.exception is not None else 1)
+    except BaseException:  # noqa: BLE001 - reported in the command's output
+        traceback.print_exc()
+        return 2
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(saved_fds[0], 1)
+        os.dup2(saved_fds[1], 2)
+        for descriptor in saved_fds:
+            os.close(descriptor)
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+
+
 def _thread_count() -> int:
     """Every thread of this process, those of native libraries included."""
     try:
@@ -134,14 +177,14 @@ def _write_status(path: str, code: int) -> None:
     os.replace(temporary, path)
 
 
-def serve() -> None:
+def serve(in_process: bool) -> None:
     # replies go to the client on a copy of stdout; what dbt prints goes nowhere
     protocol = os.fdopen(os.dup(1), "w")
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 1)
     os.close(null)
     _warm_up()
-    if _thread_count() != 1:  # forking is only safe from one thread
+    if not in_process and _thread_count() != 1:  # forking is only safe from one thread
         protocol.write(json.dumps({"error": "threads left after the warm-up"}) + "\n")
         protocol.flush()
         return
@@ -161,6 +204,11 @@ def serve() -> None:
             while b"\n" in buffer:
                 line, buffer = buffer.split(b"\n", 1)
                 request = json.loads(line)
+                if in_process:
+                    protocol.write(json.dumps({"pid": os.getpid()}) + "\n")
+                    protocol.flush()
+                    _write_status(request["status_path"], _run_in_process(request))
+                    continue
                 sys.stdout.flush()
                 sys.stderr.flush()
                 pid = os.fork()
@@ -230,17 +278,17 @@ class DbtProcess:
 
 
 class ForkServer:
-    """One server per test process, started on first use."""
+    """One server of each kind (forking, in-process) per test process, started on first use."""
 
-    _instance: ForkServer | None = None
-    _instance_pid: int | None = None
+    _instances: dict[bool, ForkServer] = {}
+    _instances_pid: int | None = None
 
-    def __init__(self) -> None:
+    def __init__(self, in_process: bool = False) -> None:
         self._lock = threading.Lock()
         self._folder = Path(tempfile.mkdtemp(prefix="dbt_fork_client_"))
         self._count = 0
         self._process = subprocess.Popen(
-            [sys.executable, __file__],
+            [sys.executable, __file__, *(["--in-process"] if in_process else [])],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             cwd=REPO_ROOT,
@@ -251,12 +299,14 @@ class ForkServer:
         atexit.register(self.close)
 
     @classmethod
-    def get(cls) -> ForkServer:
+    def get(cls, in_process: bool = False) -> ForkServer:
         # a forked test process (none here, but cheap to guard) needs its own
-        if cls._instance is None or cls._instance_pid != os.getpid():
-            cls._instance = ForkServer()
-            cls._instance_pid = os.getpid()
-        return cls._instance
+        if cls._instances_pid != os.getpid():
+            cls._instances = {}
+            cls._instances_pid = os.getpid()
+        if in_process not in cls._instances:
+            cls._instances[in_process] = ForkServer(in_process)
+        return cls._instances[in_process]
 
     def start(self, args: list[str], cwd: Path | str, env: dict[str, str]) -> DbtProcess:
         with self._lock:
@@ -298,4 +348,4 @@ class ForkServer:
 
 
 if __name__ == "__main__":
-    serve()
+    serve(in_process="--in-process" in sys.argv[1:])

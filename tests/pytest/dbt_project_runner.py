@@ -12,6 +12,8 @@ repository root, where it finds `dbt_project.yml` and `profiles.yml`.
 `events_path` and any other vars are passed with `--vars` as JSON. Each dbt
 command is a fork of a process that has loaded dbt already
 (dbt_fork_server.py), or a plain `dbt` subprocess with DBT_TESTS_SUBPROCESS=1.
+A project with `in_process_server = True` (Spark's) runs its commands one
+after the other in one long-lived process instead, which keeps Spark's JVM.
 """
 
 from __future__ import annotations
@@ -82,10 +84,12 @@ def run_dbt(
     check: bool = True,
     env: dict[str, str] | None = None,
     timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    in_process_server: bool = False,
 ) -> subprocess.CompletedProcess:
     """Run `dbt <args> [--vars <json>]` from the repository root.
 
-    With check=True a non-zero exit raises DbtCommandError carrying dbt's
+    With in_process_server=True the command runs in the in-process server
+    (dbt_fork_server.py), after any command started there before. With check=True a non-zero exit raises DbtCommandError carrying dbt's
     output; otherwise the CompletedProcess (stdout and stderr merged in
     `.stdout`) is returned whatever the exit code.
     """
@@ -94,7 +98,7 @@ def run_dbt(
         command += ["--vars", json.dumps(dbt_vars)]
     environment = dbt_environment(duckdb_path, work_dir, env)
     if use_fork_server():
-        completed = ForkServer.get().run(command[1:], REPO_ROOT, environment, timeout)
+        completed = ForkServer.get(in_process_server).run(command[1:], REPO_ROOT, environment, timeout)
     else:
         completed = subprocess.run(
             command,
@@ -162,6 +166,9 @@ def query(duckdb_path: Path | str, sql: str, parameters: Sequence | None = None)
 class DbtProject:
     """One DuckDB warehouse of the project, built with fixed vars."""
 
+    # run the commands in the in-process server (dbt_fork_server.py), not forks
+    in_process_server = False
+
     def __init__(
         self,
         duckdb_path: Path | str,
@@ -182,7 +189,10 @@ class DbtProject:
     def run(self, *args: str, dbt_vars: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
         """Run a dbt command with this project's vars (updated by `dbt_vars`)."""
         merged = {**self.vars, **(dbt_vars or {})}
-        self.last_run = run_dbt(args, self.duckdb_path, self.work_dir, merged, check=check, env=self.env)
+        self.last_run = run_dbt(
+            args, self.duckdb_path, self.work_dir, merged, check=check, env=self.env,
+            in_process_server=self.in_process_server,
+        )
         return self.last_run
 
     def build(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
