@@ -2,8 +2,8 @@
 
 A dbt command spends seconds before it does any work: importing dbt and its
 adapter, then building the JSON schemas and Jinja templates it parses the
-project with (a new warehouse or new vars mean a full parse). The suite runs
-some two hundred dbt commands, so that start-up is most of its CPU time.
+project with (a new warehouse or new vars mean a full parse). The suites run
+over a hundred dbt commands, so that start-up is much of their CPU time.
 
 The server (this file run as a script) imports dbt and parses the project
 once, then forks one child per command. Each child is a process of its own,
