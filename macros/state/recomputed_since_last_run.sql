@@ -66,15 +66,29 @@
 {#
     The events whose counting copy can have changed since the watermark:
     every event with a stored copy, of any version, in a file whose
-    committed version is newer than the watermark.
+    committed version is newer than the watermark. The copies of a version
+    carry the `loaded_at` of the run that wrote them, the run that commits
+    the version (state_file_reads reads state_event_copies, and a version
+    not committed is written again when read again): so the copies of such
+    a version are those loaded after the watermark (with the copies of
+    versions never committed, which count for nothing), and the filter
+    reads only the row groups appended since (DuckDB keeps each row group's
+    minimum and maximum; a semi join on the changed files scanned every
+    copy). The copies of the file's earlier versions are added for the
+    files the file log holds more than one version of (rewritten files).
 #}
 {% macro events_changed_since(watermark) %}
-    select distinct changed_copies.event_key
+    select changed_copies.event_key
     from {{ ref('state_event_copies') }} as changed_copies
-    where changed_copies.source_file in (
-        select changed_files.source_file
-        from {{ ref('int_event_files_read_last') }} as changed_files
-        where changed_files.loaded_at > {{ watermark }}
+    where changed_copies.loaded_at > {{ watermark }}
+    union
+    select earlier_copies.event_key
+    from {{ ref('state_event_copies') }} as earlier_copies
+    where earlier_copies.source_file in (
+        select rewritten_files.source_file
+        from {{ ref('state_file_reads') }} as rewritten_files
+        group by rewritten_files.source_file
+        having count(*) > 1 and max(rewritten_files.loaded_at) > {{ watermark }}
     )
 {% endmacro %}
 

@@ -11,7 +11,7 @@
 -- stopped between two of them is caught up by the next. The first build
 -- logs every user. On Spark, where those models are rebuilt whole, nothing
 -- reads it: a view.
--- depends_on: {{ ref('state_event_copies') }}, {{ ref('int_event_files_read_last') }}
+-- depends_on: {{ ref('state_event_copies') }}, {{ ref('state_file_reads') }}
 with
 
 changed_users as (

@@ -13,6 +13,7 @@
 -- then by file path. Incremental on DuckDB: a run recomputes the events
 -- with a copy in a file committed since its last run (macro
 -- recomputed_watermark), after its pre-hook deleted them.
+-- depends_on: {{ ref('state_file_reads') }}
 with
 
 {% if is_incremental() %}

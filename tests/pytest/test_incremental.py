@@ -198,3 +198,48 @@ def test_changed_vars_and_allocations_recompute_every_unit(batches, tmp_path: Pa
         connection.execute("create table main.shorter_allocations as select * from changed.main.shorter_allocations")
     build_models(clean, dbt_vars=changed)
     assert_same_models(after, clean.public_snapshot())
+
+
+def test_a_rewritten_file_counts_only_its_last_version(batches, tmp_path: Path):
+    """A file rewritten in place (a line dropped, a user changed): the next
+    incremental build counts its new version only, as a clean build of the
+    files as they are now does. The events only its earlier version held,
+    which no copy loaded since holds, must be recomputed too."""
+    source_root = Path(str(batches[0][0]).split("/datacenter=")[0])
+    landing = tmp_path / "landing"
+    arrive(batches[0], source_root, landing)
+    events_path = str(landing / EVENTS_GLOB)
+    project = DbtProject(tmp_path / "rewritten.duckdb", events_path=events_path)
+    build_models(project)
+
+    def enrollment_lines(path: Path) -> list[int]:
+        numbers = []
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(event, dict) and event.get("action") == "experiment_enrollment" and isinstance(
+                event.get("performer"), dict
+            ) and isinstance(event.get("meta"), dict) and isinstance(event["meta"].get("id"), str):
+                numbers.append(number)
+        return numbers
+
+    rewritten = next(
+        landing / path.relative_to(source_root)
+        for path in batches[0]
+        if path.suffix == ".json" and len(enrollment_lines(path)) >= 3
+    )
+    lines = rewritten.read_text(encoding="utf-8").splitlines()
+    dropped, changed = enrollment_lines(rewritten)[:2]
+    moved = json.loads(lines[changed])
+    moved["performer"]["id"] = 995_001  # the same event, now of another user
+    lines[changed] = json.dumps(moved)
+    del lines[dropped]
+    rewritten.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    build_models(project)
+    clean = DbtProject(tmp_path / "clean.duckdb", events_path=events_path)
+    build_models(clean)
+    assert_same_models(project.public_snapshot(), clean.public_snapshot())
+    assert 995_001 in {row[0] for row in project.query("select user_id from fct_experiment_enrollments")}
