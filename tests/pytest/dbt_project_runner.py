@@ -89,9 +89,10 @@ def run_dbt(
     """Run `dbt <args> [--vars <json>]` from the repository root.
 
     With in_process_server=True the command runs in the in-process server
-    (dbt_fork_server.py), after any command started there before. With check=True a non-zero exit raises DbtCommandError carrying dbt's
-    output; otherwise the CompletedProcess (stdout and stderr merged in
-    `.stdout`) is returned whatever the exit code.
+    (dbt_fork_server.py), after any command started there before. With
+    check=True a non-zero exit raises DbtCommandError carrying dbt's output;
+    otherwise the CompletedProcess (stdout and stderr merged in `.stdout`)
+    is returned whatever the exit code.
     """
     command = [dbt_executable(), *args]
     if dbt_vars:
