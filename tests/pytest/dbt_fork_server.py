@@ -88,6 +88,14 @@ def _warm_up() -> None:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def _write_output_to(path: str) -> None:
+    """Standard output and error (file descriptors 1 and 2) append to `path`."""
+    output = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(output, 1)
+    os.dup2(output, 2)
+    os.close(output)
+
+
 def _child(request: dict, protocol_fd: int) -> None:
     """In the fork: become the dbt command of `request`. Never returns: it
     ends with SystemExit, which the server lets through, so that the child
@@ -100,10 +108,7 @@ def _child(request: dict, protocol_fd: int) -> None:
         os.dup2(discard, protocol_fd)
         os.close(discard)
         os.setsid()
-        output = os.open(request["output_path"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-        os.dup2(output, 1)
-        os.dup2(output, 2)
-        os.close(output)
+        _write_output_to(request["output_path"])
         null = os.open(os.devnull, os.O_RDONLY)
         os.dup2(null, 0)
         os.close(null)
@@ -136,10 +141,7 @@ def _run_in_process(request: dict) -> int:
     saved_fds = (os.dup(1), os.dup(2))
     sys.stdout.flush()
     sys.stderr.flush()
-    output = os.open(request["output_path"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-    os.dup2(output, 1)
-    os.dup2(output, 2)
-    os.close(output)
+    _write_output_to(request["output_path"])
     try:
         os.chdir(request["cwd"])
         os.environ.clear()

@@ -36,6 +36,22 @@ def day_of(relative_path: str) -> tuple[int, int, int]:
     return int(year), int(month), int(day)
 
 
+def enrollment_events(path: Path) -> list[tuple[int, dict]]:
+    """The lines of a plain-text event file that are enrollment events with
+    a string meta.id, by line number (0-based), parsed."""
+    events = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(event, dict) and event.get("action") == "experiment_enrollment" and isinstance(
+            event.get("meta"), dict
+        ) and isinstance(event["meta"].get("id"), str):
+            events.append((number, event))
+    return events
+
+
 @pytest.fixture(scope="module")
 def batches(tmp_path_factory: pytest.TempPathFactory) -> list[list[Path]]:
     """The generated files grouped into five arrival batches of whole days,
@@ -51,18 +67,13 @@ def batches(tmp_path_factory: pytest.TempPathFactory) -> list[list[Path]]:
     day_batches = [set(days[start:start + size]) for start in range(0, len(days), size)]
     batches = [[path for path in files if day_of(str(path.relative_to(source))) in chosen] for chosen in day_batches]
 
-    first_batch_events = []
-    for path in batches[0]:
-        if path.suffix in (".json", ".jsonl", ".ndjson"):
-            for line in path.read_text().splitlines():
-                try:
-                    event = json.loads(line)
-                except ValueError:
-                    continue
-                if isinstance(event, dict) and event.get("action") == "experiment_enrollment" and isinstance(
-                    event.get("meta"), dict
-                ) and isinstance(event["meta"].get("id"), str) and isinstance(event.get("dt"), str):
-                    first_batch_events.append(event)
+    first_batch_events = [
+        event
+        for path in batches[0]
+        if path.suffix in (".json", ".jsonl", ".ndjson")
+        for _, event in enrollment_events(path)
+        if isinstance(event.get("dt"), str)
+    ]
     assert len(first_batch_events) > 20, "the first batch must hold events to copy"
     late_lines = [json.dumps(event) for event in first_batch_events[:10]]  # identical-content copies
     earlier = dict(first_batch_events[10])
@@ -213,17 +224,7 @@ def test_a_rewritten_file_counts_only_its_last_version(batches, tmp_path: Path):
     build_models(project)
 
     def enrollment_lines(path: Path) -> list[int]:
-        numbers = []
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
-            try:
-                event = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(event, dict) and event.get("action") == "experiment_enrollment" and isinstance(
-                event.get("performer"), dict
-            ) and isinstance(event.get("meta"), dict) and isinstance(event["meta"].get("id"), str):
-                numbers.append(number)
-        return numbers
+        return [number for number, event in enrollment_events(path) if isinstance(event.get("performer"), dict)]
 
     rewritten = next(
         landing / path.relative_to(source_root)
