@@ -20,6 +20,18 @@ The client, `ForkServer`, starts one server per test process and gives
 line per command on the server's stdin, `{"pid": n}` back; the server reaps
 its children and writes each exit status to the command's status file.
 
+The parse itself is shared too. A command that writes no JSON artifacts
+(DBT_WRITE_JSON=false, the tests' default) gets the manifest the server
+parsed for the same project inputs: the same working directory, vars and
+environment (less the command's own target and log folders; the DuckDB
+file counts, its name is the database of every node), and no flag that
+chooses another project, profile or target or that a config reads while
+parsing (`--full-refresh`: is_history_rebuild). The server parses once per
+such key, in its own process, keeps the last few manifests, and the child
+passes its manifest to `dbtRunner` instead of parsing; any other command
+parses as the `dbt` executable does. So only the commands of one project
+share a parse, but most projects of the tests run several.
+
 A server started with `in_process=True` (`ForkServer.get(in_process=True)`)
 runs its commands one after the other in its own process instead of forking:
 for Spark, whose JVM (started by the first command, through dbt-spark's
@@ -88,6 +100,69 @@ def _warm_up() -> None:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+# flags that choose another project, profile or target, or that a config reads
+# while parsing (is_history_rebuild reads flags.FULL_REFRESH): such a command parses
+PARSE_CHANGING_FLAGS = ("--project-dir", "--profiles-dir", "--profile", "--target", "-t", "--full-refresh", "-f")
+# the environment that differs between commands without changing the parse
+# (the DuckDB file does change it: its name is the database every node names)
+PER_COMMAND_ENVIRONMENT = ("DBT_TARGET_PATH", "DBT_LOG_PATH")
+MANIFESTS_KEPT = 8
+
+
+def _parse_key(request: dict) -> str | None:
+    """What the manifest of `request` depends on, or None when the command
+    must parse itself (it writes artifacts, or names another project)."""
+    env = request["env"]
+    args = list(request["args"])
+    if env.get("DBT_WRITE_JSON", "").lower() not in ("false", "0"):
+        return None
+    if not args or args[0] in ("parse", "docs", "deps", "debug", "init", "clean"):
+        return None
+    if any(arg.split("=", 1)[0] in PARSE_CHANGING_FLAGS for arg in args):
+        return None
+    dbt_vars = next((args[at + 1] for at, arg in enumerate(args[:-1]) if arg == "--vars"), "")
+    if any(arg.startswith("--vars=") for arg in args):
+        return None
+    environment = {name: value for name, value in env.items() if name not in PER_COMMAND_ENVIRONMENT}
+    return json.dumps([request["cwd"], dbt_vars, environment], sort_keys=True)
+
+
+def _parsed_manifest(request: dict, key: str, manifests: dict):
+    """The manifest for `key`, parsed here on first use (None if the parse
+    failed or left threads behind: the command then parses itself)."""
+    if key in manifests:
+        manifests[key] = manifests.pop(key)  # the most recently used, last
+        return manifests[key]
+    from dbt.cli.main import dbtRunner
+
+    _, dbt_vars, _ = json.loads(key)
+    scratch = tempfile.mkdtemp(prefix="dbt_fork_server_parse_")
+    saved_cwd = os.getcwd()
+    saved_env = dict(os.environ)
+    try:
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.environ.update({"DBT_TARGET_PATH": os.path.join(scratch, "target"), "DBT_LOG_PATH": os.path.join(scratch, "logs")})
+        # no static parser: its thread pool would outlive the parse (see _warm_up)
+        result = dbtRunner().invoke(
+            ["parse", "--quiet", "--no-static-parser", "--no-partial-parse", *(["--vars", dbt_vars] if dbt_vars else [])]
+        )
+    except BaseException:  # noqa: BLE001 - the command will parse (and report) itself
+        return None
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+        shutil.rmtree(scratch, ignore_errors=True)
+    if not result.success or result.result is None or _thread_count() != 1:
+        return None
+    manifests[key] = result.result
+    while len(manifests) > MANIFESTS_KEPT:
+        manifests.pop(next(iter(manifests)))
+    return result.result
+
+
 def _write_output_to(path: str) -> None:
     """Standard output and error (file descriptors 1 and 2) append to `path`."""
     output = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
@@ -96,11 +171,12 @@ def _write_output_to(path: str) -> None:
     os.close(output)
 
 
-def _child(request: dict, protocol_fd: int) -> None:
-    """In the fork: become the dbt command of `request`. Never returns: it
-    ends with SystemExit, which the server lets through, so that the child
-    exits as a `dbt` process does (DuckDB closes and checkpoints its file,
-    atexit handlers run)."""
+def _child(request: dict, protocol_fd: int, manifest=None) -> None:
+    """In the fork: become the dbt command of `request`, with `manifest` when
+    the server parsed one for it. Never returns: it ends with SystemExit,
+    which the server lets through, so that the child exits as a `dbt`
+    process does (DuckDB closes and checkpoints its file, atexit handlers
+    run)."""
     code = 1
     try:
         # the server's replies are not the child's: its copy points nowhere
@@ -117,17 +193,27 @@ def _child(request: dict, protocol_fd: int) -> None:
         os.environ.clear()
         os.environ.update(request["env"])
         sys.argv = ["dbt", *request["args"]]
-        from dbt.cli.main import cli
+        if manifest is not None:
+            from dbt.cli.main import dbtRunner
 
-        try:
-            cli()
-            code = 0
-        except SystemExit as exit_:
-            code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+            code = _exit_code(dbtRunner(manifest=manifest).invoke(list(request["args"])))
+        else:
+            from dbt.cli.main import cli
+
+            try:
+                cli()
+                code = 0
+            except SystemExit as exit_:
+                code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
     except BaseException:  # noqa: BLE001 - the child reports anything and exits
         traceback.print_exc()
         code = 1
     raise SystemExit(code)
+
+
+def _exit_code(result) -> int:
+    """The exit code the `dbt` executable gives a dbtRunner result."""
+    return 0 if result.success else (2 if result.exception is not None else 1)
 
 
 def _run_in_process(request: dict) -> int:
@@ -146,9 +232,7 @@ def _run_in_process(request: dict) -> int:
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
-        result = dbtRunner().invoke(list(request["args"]))
-        # the exit codes of the `dbt` executable
-        return 0 if result.success else (2 if result.exception is not None else 1)
+        return _exit_code(dbtRunner().invoke(list(request["args"])))
     except BaseException:  # noqa: BLE001 - reported in the command's output
         traceback.print_exc()
         return 2
@@ -193,6 +277,7 @@ def serve(in_process: bool) -> None:
     protocol.write(json.dumps({"ready": True}) + "\n")
     protocol.flush()
     pending: dict[int, str] = {}
+    manifests: dict[str, object] = {}  # parse key -> manifest, the most recently used last
     buffer = b""
     stdin = sys.stdin.fileno()
     open_input = True
@@ -211,11 +296,13 @@ def serve(in_process: bool) -> None:
                     protocol.flush()
                     _write_status(request["status_path"], _run_in_process(request))
                     continue
+                key = _parse_key(request)
+                manifest = None if key is None else _parsed_manifest(request, key, manifests)
                 sys.stdout.flush()
                 sys.stderr.flush()
                 pid = os.fork()
                 if pid == 0:
-                    _child(request, protocol.fileno())
+                    _child(request, protocol.fileno(), manifest)
                 pending[pid] = request["status_path"]
                 protocol.write(json.dumps({"pid": pid}) + "\n")
                 protocol.flush()

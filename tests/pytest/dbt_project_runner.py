@@ -9,6 +9,11 @@ repository root, where it finds `dbt_project.yml` and `profiles.yml`.
     project.build()                          # raises DbtCommandError with dbt's output on failure
     rows = project.read_table("fct_rejected_events", ["reason", "raw_line"])
 
+Its commands write no JSON artifacts and no log file (dbt's `target/*.json`,
+`logs/dbt.log`), which the tests seldom read: a command that needs them
+passes `env=WRITE_ARTIFACTS`. Without artifacts, the commands of a project
+with the same vars share one parse (dbt_fork_server.py).
+
 `events_path` and any other vars are passed with `--vars` as JSON. Each dbt
 command is a fork of a process that has loaded dbt already
 (dbt_fork_server.py), or a plain `dbt` subprocess with DBT_TESTS_SUBPROCESS=1.
@@ -31,6 +36,12 @@ from dbt_fork_server import ForkServer
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_TIMEOUT_SECONDS = 1800
+
+
+# what DbtProject's commands run with, unless a command asks for WRITE_ARTIFACTS
+WITHOUT_ARTIFACTS = {"DBT_WRITE_JSON": "false", "DBT_LOG_LEVEL_FILE": "none"}
+# dbt's manifest, run results, sources.json and semantic manifest, and dbt.log
+WRITE_ARTIFACTS = {"DBT_WRITE_JSON": "true", "DBT_LOG_LEVEL_FILE": "debug"}
 
 
 class DbtCommandError(AssertionError):
@@ -184,14 +195,17 @@ class DbtProject:
         self.vars = dict(dbt_vars or {})
         if events_path is not None:
             self.vars["events_path"] = events_path
-        self.env = dict(env or {})
+        self.env = {**WITHOUT_ARTIFACTS, **(env or {})}
         self.last_run: subprocess.CompletedProcess | None = None
 
-    def run(self, *args: str, dbt_vars: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
-        """Run a dbt command with this project's vars (updated by `dbt_vars`)."""
+    def run(
+        self, *args: str, dbt_vars: dict | None = None, check: bool = True, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess:
+        """Run a dbt command with this project's vars and environment (updated
+        by `dbt_vars` and `env`)."""
         merged = {**self.vars, **(dbt_vars or {})}
         self.last_run = run_dbt(
-            args, self.duckdb_path, self.work_dir, merged, check=check, env=self.env,
+            args, self.duckdb_path, self.work_dir, merged, check=check, env={**self.env, **(env or {})},
             in_process_server=self.in_process_server,
         )
         return self.last_run

@@ -87,7 +87,7 @@ def run_and_kill(project: DbtProject, marker: str, node: str | None) -> bool:
     """Start `dbt build` (models only), SIGKILL it right after it prints `marker`
     (for `node`); True when the kill happened before dbt finished."""
     args = ["build", *MODELS_ONLY, "--vars", json.dumps(project.vars)]
-    environment = dbt_environment(project.duckdb_path, project.work_dir)
+    environment = dbt_environment(project.duckdb_path, project.work_dir, project.env)
     if use_fork_server():
         process = ForkServer.get().start(args, REPO_ROOT, environment)
         lines = _lines_of_fork(process)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from datasets import assert_built
-from dbt_project_runner import REPO_ROOT, DbtProject
+from dbt_project_runner import REPO_ROOT, WRITE_ARTIFACTS, DbtProject
 
 FIXTURE_EVENT = REPO_ROOT / "tests" / "fixtures" / "ptwiki-account-creation.json"
 
@@ -34,7 +34,7 @@ def manifest(project: DbtProject) -> dict:
 @pytest.fixture(scope="module")
 def documented_project(sample_project: DbtProject) -> DbtProject:
     project = assert_built(sample_project)
-    project.run("docs", "generate")
+    project.run("docs", "generate", env=WRITE_ARTIFACTS)
     return project
 
 
@@ -97,7 +97,7 @@ def test_source_freshness_passes_on_recent_events(tmp_path: Path):
     newest = now - dt.timedelta(hours=1)
     events_path = write_events(tmp_path / "events", [now - dt.timedelta(hours=30), newest])
     project = DbtProject(tmp_path / "fresh.duckdb", events_path=events_path)
-    project.run("source", "freshness")
+    project.run("source", "freshness", env=WRITE_ARTIFACTS)
     result = freshness_result(project, "raw_event_lines")
     assert result["status"] == "pass", result
     assert dt.datetime.fromisoformat(result["max_loaded_at"]) == newest
@@ -107,13 +107,13 @@ def test_source_freshness_flags_old_events_without_failing_the_build(tmp_path: P
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     events_path = write_events(tmp_path / "events", [now - dt.timedelta(hours=12)])
     project = DbtProject(tmp_path / "stale.duckdb", events_path=events_path)
-    completed = project.run("source", "freshness", check=False)
+    completed = project.run("source", "freshness", check=False, env=WRITE_ARTIFACTS)
     assert freshness_result(project, "raw_event_lines")["status"] == "warn", completed.stdout
     assert completed.returncode == 0, completed.stdout
 
     events_path = write_events(tmp_path / "old_events", [dt.datetime(2025, 4, 15, 15, 12, 17, tzinfo=dt.UTC)])
     project = DbtProject(tmp_path / "old.duckdb", events_path=events_path)
-    completed = project.run("source", "freshness", check=False)
+    completed = project.run("source", "freshness", check=False, env=WRITE_ARTIFACTS)
     result = freshness_result(project, "raw_event_lines")
     assert result["status"] == "error" and completed.returncode == 1, completed.stdout
     assert dt.datetime.fromisoformat(result["max_loaded_at"]) == dt.datetime(2025, 4, 15, 15, 12, 17, tzinfo=dt.UTC)

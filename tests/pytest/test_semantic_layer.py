@@ -34,7 +34,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from datasets import assert_built
-from dbt_project_runner import REPO_ROOT, DbtProject
+from dbt_project_runner import REPO_ROOT, WRITE_ARTIFACTS, DbtProject, run_dbt
 
 MF_TIMEOUT_SECONDS = 600
 SHARE_TOLERANCE = 1e-12
@@ -107,7 +107,10 @@ class MetricFlow:
 
 @pytest.fixture(scope="module")
 def built(messy_project: DbtProject) -> DbtProject:
-    return assert_built(messy_project)
+    """The messy build, with the semantic manifest of `dbt parse` in its target folder."""
+    assert_built(messy_project)
+    run_dbt(["parse"], messy_project.duckdb_path, messy_project.work_dir, messy_project.vars, env=WRITE_ARTIFACTS)
+    return messy_project
 
 
 @pytest.fixture(scope="module")
