@@ -44,8 +44,10 @@ start_suite() {  # its name, then pytest's arguments
 if [ "${SKIP_SPARK:-}" != "1" ]; then
     start_suite "Spark suite" tests/pytest/test_spark_equality.py -q --durations=10
 fi
-# two workers, each taking whole modules (their module fixtures build once)
-start_suite "DuckDB suites" tests/pytest -q -n 2 --dist loadfile --durations=25 --ignore=tests/pytest/test_spark_equality.py
+# two workers, each taking whole modules (their module fixtures build once),
+# one of them every module of the session builds (tests/pytest/conftest.py)
+start_suite "DuckDB suites" tests/pytest -q -n 2 --dist loadfile --no-loadscope-reorder --durations=25 \
+    --ignore=tests/pytest/test_spark_equality.py
 
 export DUCKDB_PATH="$work_dir/test.duckdb"
 # The dbt commands here write their artifacts to $work_dir/target, where
