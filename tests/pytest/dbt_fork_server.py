@@ -56,6 +56,7 @@ import tempfile
 import threading
 import time
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -120,9 +121,9 @@ def _parse_key(request: dict) -> str | None:
         return None
     if any(arg.split("=", 1)[0] in PARSE_CHANGING_FLAGS for arg in args):
         return None
-    dbt_vars = next((args[at + 1] for at, arg in enumerate(args[:-1]) if arg == "--vars"), "")
     if any(arg.startswith("--vars=") for arg in args):
         return None
+    dbt_vars = next((args[at + 1] for at, arg in enumerate(args[:-1]) if arg == "--vars"), "")
     environment = {name: value for name, value in env.items() if name not in PER_COMMAND_ENVIRONMENT}
     return json.dumps([request["cwd"], dbt_vars, environment], sort_keys=True)
 
@@ -137,23 +138,16 @@ def _parsed_manifest(request: dict, key: str, manifests: dict):
 
     _, dbt_vars, _ = json.loads(key)
     scratch = tempfile.mkdtemp(prefix="dbt_fork_server_parse_")
-    saved_cwd = os.getcwd()
-    saved_env = dict(os.environ)
+    scratch_folders = {"DBT_TARGET_PATH": os.path.join(scratch, "target"), "DBT_LOG_PATH": os.path.join(scratch, "logs")}
     try:
-        os.chdir(request["cwd"])
-        os.environ.clear()
-        os.environ.update(request["env"])
-        os.environ.update({"DBT_TARGET_PATH": os.path.join(scratch, "target"), "DBT_LOG_PATH": os.path.join(scratch, "logs")})
-        # no static parser: its thread pool would outlive the parse (see _warm_up)
-        result = dbtRunner().invoke(
-            ["parse", "--quiet", "--no-static-parser", "--no-partial-parse", *(["--vars", dbt_vars] if dbt_vars else [])]
-        )
+        with _working_directory_and_environment(request["cwd"], {**request["env"], **scratch_folders}):
+            # no static parser: its thread pool would outlive the parse (see _warm_up)
+            result = dbtRunner().invoke(
+                ["parse", "--quiet", "--no-static-parser", "--no-partial-parse", *(["--vars", dbt_vars] if dbt_vars else [])]
+            )
     except BaseException:  # noqa: BLE001 - the command will parse (and report) itself
         return None
     finally:
-        os.chdir(saved_cwd)
-        os.environ.clear()
-        os.environ.update(saved_env)
         shutil.rmtree(scratch, ignore_errors=True)
     if not result.success or result.result is None or _thread_count() != 1:
         return None
@@ -161,6 +155,22 @@ def _parsed_manifest(request: dict, key: str, manifests: dict):
     while len(manifests) > MANIFESTS_KEPT:
         manifests.pop(next(iter(manifests)))
     return result.result
+
+
+@contextmanager
+def _working_directory_and_environment(cwd: str, env: dict[str, str]):
+    """This process in `cwd` with exactly `env`, both restored afterwards."""
+    saved_cwd = os.getcwd()
+    saved_env = dict(os.environ)
+    try:
+        os.chdir(cwd)
+        os.environ.clear()
+        os.environ.update(env)
+        yield
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
 
 
 def _write_output_to(path: str) -> None:
@@ -222,17 +232,13 @@ def _run_in_process(request: dict) -> int:
     directory, environment and standard output are restored afterwards."""
     from dbt.cli.main import dbtRunner
 
-    saved_cwd = os.getcwd()
-    saved_env = dict(os.environ)
     saved_fds = (os.dup(1), os.dup(2))
     sys.stdout.flush()
     sys.stderr.flush()
     _write_output_to(request["output_path"])
     try:
-        os.chdir(request["cwd"])
-        os.environ.clear()
-        os.environ.update(request["env"])
-        return _exit_code(dbtRunner().invoke(list(request["args"])))
+        with _working_directory_and_environment(request["cwd"], request["env"]):
+            return _exit_code(dbtRunner().invoke(list(request["args"])))
     except BaseException:  # noqa: BLE001 - reported in the command's output
         traceback.print_exc()
         return 2
@@ -243,9 +249,6 @@ def _run_in_process(request: dict) -> int:
         os.dup2(saved_fds[1], 2)
         for descriptor in saved_fds:
             os.close(descriptor)
-        os.chdir(saved_cwd)
-        os.environ.clear()
-        os.environ.update(saved_env)
 
 
 def _thread_count() -> int:
