@@ -109,6 +109,7 @@ class MetricFlow:
 def built(messy_project: DbtProject) -> DbtProject:
     """The messy build, with the semantic manifest of `dbt parse` in its target folder."""
     assert_built(messy_project)
+    # run_dbt, not messy_project.run: the session build's last_run stays its build's (assert_built reads it)
     run_dbt(["parse"], messy_project.duckdb_path, messy_project.work_dir, messy_project.vars, env=WRITE_ARTIFACTS)
     return messy_project
 
