@@ -4,9 +4,9 @@
     run's tests cost what it wrote, not what was kept. The generic tests
     take `scope_column` (the column stamped with the run that wrote a row:
     `loaded_at`, `computed_at`) for that. A run whose tests failed does not
-    move the mark, so what it wrote is checked again by the next run. The
-    full check, over every row, is any dbt command with
-    `--vars '{check_all_history: true}'` (docs/stored-history.md).
+    move the mark, so what it wrote is checked again by the next run. The full check, over every row, is
+    any dbt command with `--vars '{check_all_history: true}'`
+    (docs/stored-history.md).
 #}
 
 {#
@@ -48,7 +48,11 @@
 {#
     In a generic test: a SQL condition on the tested model's rows that keeps
     those to check, or none for every row (no scope_column, var
-    check_all_history, or no build checked yet).
+    check_all_history, or no build checked yet). A key test needs no older
+    row: each model tested so writes every row of a key it writes (the
+    state models per file version, the others per event or per user) in the
+    transaction that deletes that key's older rows, so a key with a new row
+    has only new rows.
 #}
 {% macro rows_to_check(scope_column) %}
     {%- set checked_builds = source('growth_enrollments_state', 'state_checked_builds') -%}
@@ -59,22 +63,4 @@
         {{ return(none) }}
     {%- endif -%}
     {{ return(scope_column ~ ' > (select max(checked_through) from ' ~ checked_builds ~ ')') }}
-{% endmacro %}
-
-{#
-    In a generic test over `model` aliased `tested`: keeps the rows whose key
-    (`key_columns`) has a row to check (`scope`, from rows_to_check); nothing
-    when scope is none.
-#}
-{% macro where_key_has_rows_to_check(model, key_columns, scope) %}
-    {%- if scope -%}
-        where exists (
-            select 1
-            from {{ model }} as recent
-            where {{ scope }}
-                {%- for column in key_columns %}
-                and recent.{{ column }} = tested.{{ column }}
-                {%- endfor %}
-        )
-    {%- endif -%}
 {% endmacro %}

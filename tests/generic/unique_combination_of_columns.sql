@@ -1,8 +1,8 @@
 {#
     Fails for every combination of `combination_of_columns` that occurs on
     more than one row: the grain test of a model keyed by several columns.
-    With `scope_column`, only the keys of rows written since the last
-    checked build (macro rows_to_check): a repeated key always has a new row.
+    With `scope_column`, only the rows written since the last checked build
+    (macro rows_to_check, which says why a key's older rows need no look).
 #}
 {% test unique_combination_of_columns(model, combination_of_columns, scope_column=none) %}
 
@@ -13,7 +13,7 @@ select
     {{ columns }},
     count(*) as row_count
 from {{ model }} as tested
-{{ where_key_has_rows_to_check(model, combination_of_columns, scope) }}
+{% if scope %}where {{ scope }}{% endif %}
 group by {{ columns }}
 having count(*) > 1
 
