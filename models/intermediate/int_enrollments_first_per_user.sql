@@ -11,16 +11,30 @@
 -- events had a singular `experiment` object disagreeing with the map, or a
 -- forced assignment. Incremental on DuckDB: a run
 -- recomputes the users int_enrollment_users_changed logged since its last
--- run (macro recomputed_watermark), after its pre-hook deleted their units.
--- depends_on: {{ ref('int_enrollment_users_changed') }}
+-- run (macro recomputed_watermark), after its pre-hook deleted their units;
+-- their kept events are found first, by user, and only theirs unnested
+-- (the unnesting of int_event_assignments_unnested, macro
+-- event_assignments_flattened).
+-- depends_on: {{ ref('int_enrollment_users_changed') }}, {{ ref('int_events_deduplicated') }}
 with
 
-assignments as (
-    select * from {{ ref('int_event_assignments_unnested') }} as assignments  -- noqa: AL05
-    {% if is_incremental() %}
-        where {{ is_user_recomputed_since('assignments', watermark) }}
-    {% endif %}
-),
+{% if is_incremental() %}
+    recomputed_events as (
+        {{ late_materialized_rows(
+            ref('int_events_deduplicated'),
+            'user_events',
+            'user_events.is_kept and ' ~ is_user_recomputed_since('user_events', watermark),
+        ) }}
+    ),
+
+    assignments as (
+        {{ event_assignments_flattened('recomputed_events') }}
+    ),
+{% else %}
+    assignments as (
+        select * from {{ ref('int_event_assignments_unnested') }}
+    ),
+{% endif %}
 
 first_enrollment as (
     -- (event_key, experiment) is unique, so count(*) counts distinct events
