@@ -20,16 +20,17 @@ one run:
 The project is parsed once first (`dbt parse`, not timed), as a scheduled
 run finds it. Each step runs in its own process, --repeats times at the
 smaller size and --large-repeats times at the larger (full, floor and python
-take turns; each incremental run starts from a copy of the same database,
-and the incremental runs of the two sizes take turns, after both sizes'
-full builds).
+take turns); the incremental step (with dbt_startup) --incremental-repeats
+times at each size, each run from a copy of the same database, the two
+sizes taking turns after both sizes' full builds.
 The median wall time and the highest peak resident memory are reported,
 with the ratios of the medians: full/floor and incremental/full at each
 size, the larger size's incremental over the smaller's, python/full and
 dbt_startup/full. Results go to benchmarks/results.json and results.md.
 
 Usage: python benchmarks/run_benchmark.py [--events N] [--large-events N (0: skip)]
-                                          [--repeats N] [--large-repeats N] [--work-dir DIR]
+                                          [--repeats N] [--large-repeats N]
+                                          [--incremental-repeats N] [--work-dir DIR]
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ BENCHMARKS = REPO_ROOT / "benchmarks"
 
 
 def measure(name: str, command: list[str], env: dict[str, str]) -> dict:
-    """Runs a command to completion; returns its wall seconds and peak RSS."""
+    """Runs a command to completion; returns its wall seconds, its CPU seconds
+    (user and system, with its children) and its peak RSS."""
     started = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
@@ -63,8 +65,9 @@ def measure(name: str, command: list[str], env: dict[str, str]) -> dict:
         sys.stdout.write(output.decode(errors="replace"))
         raise SystemExit(f"{name} failed: {' '.join(command)}")
     peak_mb = usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
-    print(f"{name:<12} {seconds:8.1f} s  {peak_mb:8.0f} MB peak RSS", flush=True)
-    return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak_mb)}
+    cpu_seconds = usage.ru_utime + usage.ru_stime
+    print(f"{name:<12} {seconds:8.1f} s  {cpu_seconds:8.1f} s CPU  {peak_mb:8.0f} MB peak RSS", flush=True)
+    return {"seconds": round(seconds, 2), "cpu_seconds": round(cpu_seconds, 2), "peak_rss_mb": round(peak_mb)}
 
 
 def remove_database(database: Path) -> None:
@@ -173,6 +176,7 @@ def summarise(runs: dict[str, list[dict]]) -> dict:
     return {
         name: {
             "seconds": round(statistics.median(run["seconds"] for run in measured), 2),
+            "cpu_seconds": round(statistics.median(run["cpu_seconds"] for run in measured), 2),
             "peak_rss_mb": max(run["peak_rss_mb"] for run in measured),
             "seconds_of_each_run": [run["seconds"] for run in measured],
         }
@@ -192,6 +196,10 @@ def main() -> None:
     )
     parser.add_argument("--large-repeats", type=int, default=1, help="runs of each step at the larger size")
     parser.add_argument(
+        "--incremental-repeats", type=int, default=5,
+        help="incremental runs at each size, the two sizes taking turns (default 5: short runs, a noisy ratio)",
+    )
+    parser.add_argument(
         "--work-dir",
         help="where data, databases and the dbt timings of each build (run_results_*.json) go "
         "(default: a temporary folder, removed)",
@@ -205,6 +213,7 @@ def main() -> None:
         "large_events": arguments.large_events,
         "repeats": arguments.repeats,
         "large_repeats": arguments.large_repeats,
+        "incremental_repeats": arguments.incremental_repeats,
         "machine": machine(),
         "sizes": {},
     }
@@ -215,10 +224,9 @@ def main() -> None:
             for size, repeats, with_python in sizes}
     # the incremental runs of the two sizes take turns, so that the ratio of
     # their times compares runs minutes apart, not the two ends of the benchmark
-    for turn in range(max(repeats for _, repeats, _ in sizes)):
-        for size, repeats, _ in sizes:
-            if turn < repeats:
-                measure_new_day(size, runs[size.name])
+    for _ in range(arguments.incremental_repeats):
+        for size, _, _ in sizes:
+            measure_new_day(size, runs[size.name])
     for size, _, _ in sizes:
         size.before_new_day.unlink()
         results["sizes"][size.name] = summarise(runs[size.name])
@@ -234,6 +242,10 @@ def main() -> None:
         ratios["incremental_large_over_small"] = (
             results["sizes"]["large"]["incremental"]["seconds"] / small_steps["incremental"]["seconds"]
         )
+        # the same in CPU time, which a busy neighbour on a shared machine moves less
+        ratios["incremental_cpu_large_over_small"] = (
+            results["sizes"]["large"]["incremental"]["cpu_seconds"] / small_steps["incremental"]["cpu_seconds"]
+        )
     results["ratios"] = {name: round(value, 3) for name, value in ratios.items()}
     results["targets"] = TARGETS
     for name, value in results["ratios"].items():
@@ -247,14 +259,15 @@ def main() -> None:
         f"DuckDB {m['duckdb']}, Python {m['python']}.",
         "",
         f"Median of {arguments.repeats} runs of each step at {arguments.events:,} lines and of "
-        f"{arguments.large_repeats} at {arguments.large_events:,} (each run's seconds in brackets); "
+        f"{arguments.large_repeats} at {arguments.large_events:,}, of {arguments.incremental_repeats} "
+        "incremental runs (and dbt start-ups) at each (each run's seconds in brackets); "
         "peak RSS is the highest of the runs.",
         "",
-        "| size | step | seconds | peak RSS (MB) |",
-        "|---|---|---:|---:|",
+        "| size | step | seconds | CPU seconds | peak RSS (MB) |",
+        "|---|---|---:|---:|---:|",
         *(
             f"| {size} | {name} | {step['seconds']} ({', '.join(str(s) for s in step['seconds_of_each_run'])}) "
-            f"| {step['peak_rss_mb']} |"
+            f"| {step['cpu_seconds']} | {step['peak_rss_mb']} |"
             for size, steps in results["sizes"].items()
             for name, step in steps.items()
         ),
