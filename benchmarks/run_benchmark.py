@@ -8,7 +8,8 @@ one run:
 1. full:        the scheduled build (`dbt build --exclude-resource-type
                 unit_test`: every model and data test) on a new DuckDB file;
 2. floor:       one hand-written DuckDB query computing the two variant-count
-                marts straight from the files with a typed read_json;
+                marts straight from the files with a typed read_json, with
+                the build's memory limit (--memory-limit, default 2GB);
 3. python:      the plain-Python baseline (json + dictionaries), at the
                 smaller size only;
 4. incremental: the same build again after one more day arrives: the same
@@ -30,7 +31,8 @@ dbt_startup/full. Results go to benchmarks/results.json and results.md.
 
 Usage: python benchmarks/run_benchmark.py [--events N] [--large-events N (0: skip)]
                                           [--repeats N] [--large-repeats N]
-                                          [--incremental-repeats N] [--work-dir DIR]
+                                          [--incremental-repeats N] [--memory-limit SIZE]
+                                          [--work-dir DIR]
 """
 
 from __future__ import annotations
@@ -107,7 +109,7 @@ TARGETS = {  # benchmarks/README.md
 class Size:
     """One size of history: its events, database and dbt environment."""
 
-    def __init__(self, name: str, events: int, work_dir: Path, python: str):
+    def __init__(self, name: str, events: int, work_dir: Path, python: str, memory_limit: str):
         self.name = name
         self.events = events
         self.folder = work_dir / name
@@ -115,7 +117,12 @@ class Size:
         self.database = self.folder / "benchmark.duckdb"
         self.target = self.folder / "target"
         self.events_glob = f"{self.events_dir}/**/*.*json*"
-        self.env = dict(os.environ, DUCKDB_PATH=str(self.database), DBT_TARGET_PATH=str(self.target))
+        self.memory_limit = memory_limit
+        self.spill = self.folder / "spill"
+        self.env = dict(
+            os.environ, DUCKDB_PATH=str(self.database), DBT_TARGET_PATH=str(self.target),
+            DUCKDB_MEMORY_LIMIT=memory_limit, DUCKDB_TEMP_DIRECTORY=str(self.spill),
+        )
         self.dbt_vars = ["--vars", json.dumps({"events_path": self.events_glob})]
         self.run_results = self.target / "run_results.json"  # dbt's timings of every node
         self.before_new_day = self.folder / "before_new_day.duckdb"
@@ -131,7 +138,11 @@ def measure_history(size: Size, repeats: int, new_day_events: int, with_python: 
     print(f"[{size.name}] generating {size.events:,} lines into {size.events_dir} ...", flush=True)
     subprocess.run([*size.generate, "--events", str(size.events), "--clean"], cwd=REPO_ROOT, check=True)
     floor_sql = (BENCHMARKS / "floor_query.sql").read_text().replace("{events_path}", size.events_glob)
-    floor_script = "import duckdb, sys; duckdb.connect().sql(sys.argv[1]).fetchall()"
+    # the floor gets the build's memory limit and spill folder: the same resources
+    floor_script = (
+        "import duckdb, sys; duckdb.connect(config={'memory_limit': sys.argv[2], 'temp_directory': sys.argv[3]})"
+        ".sql(sys.argv[1]).fetchall()"
+    )
     subprocess.run([dbt[0], "parse", "--quiet", *size.dbt_vars], cwd=REPO_ROOT, env=size.env, check=True)
     names = ("full", "floor", "python", "incremental", "dbt_startup") if with_python else (
         "full", "floor", "incremental", "dbt_startup")
@@ -142,7 +153,9 @@ def measure_history(size: Size, repeats: int, new_day_events: int, with_python: 
     for _ in range(repeats):
         remove_database(size.database)
         runs["full"].append(measure(f"{size.name} full", dbt, size.env))
-        runs["floor"].append(measure(f"{size.name} floor", [python, "-c", floor_script, floor_sql], size.env))
+        runs["floor"].append(measure(
+            f"{size.name} floor", [python, "-c", floor_script, floor_sql, size.memory_limit, str(size.spill)], size.env
+        ))
         if with_python:
             runs["python"].append(
                 measure(f"{size.name} python", [python, "benchmarks/python_baseline.py", size.events_glob], size.env)
@@ -200,6 +213,11 @@ def main() -> None:
         help="incremental runs at each size, the two sizes taking turns (default 5: short runs, a noisy ratio)",
     )
     parser.add_argument(
+        "--memory-limit", default="2GB",
+        help="DuckDB's memory limit for the builds and the floor alike (default 2GB, the project's default "
+        "DUCKDB_MEMORY_LIMIT); beyond it they spill to disk",
+    )
+    parser.add_argument(
         "--work-dir",
         help="where data, databases and the dbt timings of each build (run_results_*.json) go "
         "(default: a temporary folder, removed)",
@@ -214,12 +232,13 @@ def main() -> None:
         "repeats": arguments.repeats,
         "large_repeats": arguments.large_repeats,
         "incremental_repeats": arguments.incremental_repeats,
+        "memory_limit": arguments.memory_limit,
         "machine": machine(),
         "sizes": {},
     }
-    sizes = [(Size("small", arguments.events, work_dir, python), arguments.repeats, True)]
+    sizes = [(Size("small", arguments.events, work_dir, python, arguments.memory_limit), arguments.repeats, True)]
     if arguments.large_events:
-        sizes.append((Size("large", arguments.large_events, work_dir, python), arguments.large_repeats, False))
+        sizes.append((Size("large", arguments.large_events, work_dir, python, arguments.memory_limit), arguments.large_repeats, False))
     runs = {size.name: measure_history(size, repeats, arguments.events, with_python)
             for size, repeats, with_python in sizes}
     # the incremental runs of the two sizes take turns, so that the ratio of
@@ -256,7 +275,8 @@ def main() -> None:
     table = [
         f"Benchmark: {arguments.events:,} and {arguments.large_events:,} raw lines over 30 days, then one more "
         f"day of {arguments.events // 30:,} lines; {m['cores']} cores, {m['memory_gb']} GB, {m['cpu']}, "
-        f"DuckDB {m['duckdb']}, Python {m['python']}.",
+        f"DuckDB {m['duckdb']} with a memory limit of {arguments.memory_limit} for the builds and the floor, "
+        f"Python {m['python']}.",
         "",
         f"Median of {arguments.repeats} runs of each step at {arguments.events:,} lines and of "
         f"{arguments.large_repeats} at {arguments.large_events:,}, of {arguments.incremental_repeats} "
