@@ -4,9 +4,9 @@
     run's tests cost what it wrote, not what was kept. The generic tests
     take `scope_column` (the column stamped with the run that wrote a row:
     `loaded_at`, `computed_at`) for that. A run whose tests failed does not
-    move the mark, so what it wrote is checked again by the next run. The full check, over every row, is
-    any dbt command with `--vars '{check_all_history: true}'`
-    (docs/stored-history.md).
+    move the mark, so what it wrote is checked again by the next run. The
+    full check, over every row, is any dbt command with
+    `--vars '{check_all_history: true}'` (docs/stored-history.md).
 #}
 
 {#

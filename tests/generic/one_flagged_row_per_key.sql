@@ -14,7 +14,7 @@ select
     {{ columns }},
     count(*) as row_count,
     sum(case when {{ flag }} then 1 else 0 end) as flagged_rows
-from {{ model }} as tested
+from {{ model }}
 {% if scope %}where {{ scope }}{% endif %}
 group by {{ columns }}
 having sum(case when {{ flag }} then 1 else 0 end) <> 1

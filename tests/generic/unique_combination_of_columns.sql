@@ -12,7 +12,7 @@
 select
     {{ columns }},
     count(*) as row_count
-from {{ model }} as tested
+from {{ model }}
 {% if scope %}where {{ scope }}{% endif %}
 group by {{ columns }}
 having count(*) > 1
