@@ -127,6 +127,21 @@ def test_scoped_tests_check_what_was_written_since_the_last_green_build(damaged_
     returncode, failures = run_test(damaged_copy, selector)
     assert returncode == 1 and failures == [(*new_key, 2)]
 
+    # a row written since that repeats an older key: only a fault in the delete that goes with
+    # every write of a key can leave one, and only the full check reads the older rows
+    (repeated_key,) = damaged_copy.query(
+        f"select distinct event_key, raw_line_md5 from main.{events} order by all limit 1 offset 1"
+    )
+    write(
+        damaged_copy,
+        f"insert into main.{events} select * replace (computed_at + interval 1 day as computed_at) "
+        f"from main.{events} where event_key = '{repeated_key[0]}' and raw_line_md5 = '{repeated_key[1]}'",
+    )
+    returncode, failures = run_test(damaged_copy, selector)
+    assert returncode == 1 and failures == [(*new_key, 2)]
+    returncode, failures = run_test(damaged_copy, selector, {"check_all_history": True})
+    assert returncode == 1 and sorted(failures) == sorted([(*old_key, 2), (*repeated_key, 2), (*new_key, 2)])
+
 
 def test_policy_check_follows_the_users_written_since_the_last_green_build(damaged_copy: DbtProject):
     """assert_counted_enrollments_follow_policy compares the two models for
