@@ -23,14 +23,15 @@ its children and writes each exit status to the command's status file.
 The parse itself is shared too. A command that writes no JSON artifacts
 (DBT_WRITE_JSON=false, the tests' default) gets the manifest the server
 parsed for the same project inputs: the same working directory, vars and
-environment (less the command's own target and log folders; the DuckDB
-file counts, its name is the database of every node), and no flag that
+environment (less the command's own target and log folders; of the DuckDB
+file only the name counts, the database of every node), and no flag that
 chooses another project, profile or target or that a config reads while
 parsing (`--full-refresh`: is_history_rebuild). The server parses once per
 such key, in its own process, keeps the last few manifests, and the child
 passes its manifest to `dbtRunner` instead of parsing; any other command
-parses as the `dbt` executable does. So only the commands of one project
-share a parse, but most projects of the tests run several.
+parses as the `dbt` executable does. So the commands of one project share
+a parse, and so do projects of the same events and vars whose DuckDB files
+have one name in different folders (the trials of one scenario).
 
 A server started with `in_process=True` (`ForkServer.get(in_process=True)`)
 runs its commands one after the other in its own process instead of forking:
@@ -105,8 +106,11 @@ def _warm_up() -> None:
 # while parsing (is_history_rebuild reads flags.FULL_REFRESH): such a command parses
 PARSE_CHANGING_FLAGS = ("--project-dir", "--profiles-dir", "--profile", "--target", "-t", "--full-refresh", "-f")
 # the environment that differs between commands without changing the parse
-# (the DuckDB file does change it: its name is the database every node names)
-PER_COMMAND_ENVIRONMENT = ("DBT_TARGET_PATH", "DBT_LOG_PATH")
+# (pytest names the running test in PYTEST_CURRENT_TEST)
+PER_COMMAND_ENVIRONMENT = ("DBT_TARGET_PATH", "DBT_LOG_PATH", "PYTEST_CURRENT_TEST")
+# of the DuckDB file, only the name changes the parse: it is the database
+# every node names, while the folder is read when the command connects
+DUCKDB_FILE = "DUCKDB_PATH"
 MANIFESTS_KEPT = 8
 
 
@@ -125,6 +129,8 @@ def _parse_key(request: dict) -> str | None:
         return None
     dbt_vars = next((args[at + 1] for at, arg in enumerate(args[:-1]) if arg == "--vars"), "")
     environment = {name: value for name, value in env.items() if name not in PER_COMMAND_ENVIRONMENT}
+    if DUCKDB_FILE in environment:
+        environment[DUCKDB_FILE] = Path(environment[DUCKDB_FILE]).name
     return json.dumps([request["cwd"], dbt_vars, environment], sort_keys=True)
 
 

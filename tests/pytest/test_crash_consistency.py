@@ -72,6 +72,15 @@ FAILING_NODES = [
 ODD_NAMES = ["x[1].json", "x1.json", "a*b?.jsonl", "{a,b} it's here.ndjson", "brackets [a-z] end.json"]
 
 
+def warehouse_file(root: Path, name: str) -> Path:
+    """The DuckDB file of one project: a folder per project, one file name for
+    all, so that the projects of the same events share one parse (the file's
+    name is the database every node names, tests/pytest/dbt_fork_server.py)."""
+    folder = root / name
+    folder.mkdir()
+    return folder / "warehouse.duckdb"
+
+
 def day_of(path: Path) -> tuple[int, ...]:
     return tuple(int(part) for part in DAY_IN_PATH.search(str(path)).groups())
 
@@ -150,14 +159,14 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> dict:
     landing = root / "landing"
     copy_files(first, source, landing)
     events_path = str(landing / EVENTS_GLOB)
-    base = DbtProject(root / "base.duckdb", events_path=events_path)
+    base = DbtProject(warehouse_file(root, "base"), events_path=events_path)
     base.run("build", *MODELS_ONLY)
 
     copy_files(last, source, landing)
     rewritten = next(path for path in sorted(landing.rglob("*.json")) if day_of(path) == days[0])
     with open(rewritten, "a", encoding="utf-8") as handle:
         handle.write('{"appended": "a line the first read did not see"}\n')
-    reference = DbtProject(root / "reference.duckdb", events_path=events_path)
+    reference = DbtProject(warehouse_file(root, "reference"), events_path=events_path)
     reference.run("build", *MODELS_ONLY)
     return {
         "root": root,
@@ -170,7 +179,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 
 def trial_from_base(scenario: dict, name: str) -> DbtProject:
-    path = scenario["root"] / f"{name}.duckdb"
+    path = warehouse_file(scenario["root"], name)
     shutil.copyfile(scenario["base"].duckdb_path, path)
     return DbtProject(path, events_path=scenario["events_path"])
 
@@ -223,14 +232,14 @@ def test_a_file_read_half_written_counts_as_completed(tmp_path: Path):
     landed.write_text(text[: len(text) // 2], encoding="utf-8")  # cut inside a line
     events_path = str(landing / EVENTS_GLOB)
 
-    incremental = DbtProject(tmp_path / "incremental.duckdb", events_path=events_path)
+    incremental = DbtProject(warehouse_file(tmp_path, "incremental"), events_path=events_path)
     incremental.build()
     landed.write_text(text, encoding="utf-8")
     stat = landed.stat()
     os.utime(landed, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # a later write, as on any file system
     incremental.build()  # every data test, the reconciliation among them
 
-    clean = DbtProject(tmp_path / "clean.duckdb", events_path=events_path)
+    clean = DbtProject(warehouse_file(tmp_path, "clean"), events_path=events_path)
     clean.run("build", *MODELS_ONLY)
     assert_same_models(incremental.public_snapshot(), clean.public_snapshot())
 
@@ -241,7 +250,7 @@ def test_odd_file_names_are_read_as_names(scenario: dict, tmp_path: Path):
     landing = tmp_path / "landing"
     shutil.copytree(scenario["landing"], landing)
     events_path = str(landing / EVENTS_GLOB)
-    incremental = DbtProject(tmp_path / "incremental.duckdb", events_path=events_path)
+    incremental = DbtProject(warehouse_file(tmp_path, "incremental"), events_path=events_path)
     incremental.run("build", *MODELS_ONLY)
 
     donors = [p for p in sorted(landing.rglob("*.json")) if p.stat().st_size > 0][: len(ODD_NAMES)]
@@ -253,7 +262,7 @@ def test_odd_file_names_are_read_as_names(scenario: dict, tmp_path: Path):
         (folder / name).write_text("\n".join(renamed) + "\n", encoding="utf-8")
     incremental.build()
 
-    clean = DbtProject(tmp_path / "clean.duckdb", events_path=events_path)
+    clean = DbtProject(warehouse_file(tmp_path, "clean"), events_path=events_path)
     clean.run("build", *MODELS_ONLY)
     assert_same_models(incremental.public_snapshot(), clean.public_snapshot())
     read = {file for (file,) in incremental.query("select source_file from state_file_reads")}
