@@ -48,7 +48,7 @@ repeated_texts as (
 distinct_lines as (
     -- identical lines of one file are one row, with their number. Only the
     -- repeated texts are grouped (EXPLAIN ANALYZE of a full build at 10M
-    -- lines, 2GB: 12.6 s, against 16.9 s for grouping every line).
+    -- lines, 2GB: 11.1 s, against 16.9 s for grouping every line).
     select
         accepted_lines.*,
         cast(1 as bigint) as line_count
