@@ -46,6 +46,7 @@ instead (dbt_project_runner.run_dbt).
 from __future__ import annotations
 
 import atexit
+import gc
 import json
 import os
 import select
@@ -309,9 +310,15 @@ def serve(in_process: bool) -> None:
                 manifest = None if key is None else _parsed_manifest(request, key, manifests)
                 sys.stdout.flush()
                 sys.stderr.flush()
+                # The child's garbage collections then skip every object the
+                # server holds (dbt's modules, the manifest): about a sixth
+                # of a sample build's CPU time. The server unfreezes at once,
+                # so that what it lets go of is still collected.
+                gc.freeze()
                 pid = os.fork()
                 if pid == 0:
                     _child(request, protocol.fileno(), manifest)
+                gc.unfreeze()
                 pending[pid] = request["status_path"]
                 protocol.write(json.dumps({"pid": pid}) + "\n")
                 protocol.flush()
