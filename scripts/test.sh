@@ -15,14 +15,33 @@ started=$SECONDS
 step() { printf '== [%d:%02d] %s\n' $(((SECONDS - started) / 60)) $(((SECONDS - started) % 60)) "$*"; }
 
 work_dir="$(mktemp -d)"
-declare -A suite_pid=()  # pytest run in the background -> its process group
+declare -A background_pid=()  # command in the background -> its process group
 cleanup() {
-    [ -z "${sqlfluff_pid:-}" ] || kill "$sqlfluff_pid" 2>/dev/null || true
-    # each suite, its dbt commands and its JVM: one process group (setsid)
-    for pid in "${suite_pid[@]}"; do kill -- "-$pid" 2>/dev/null || true; done
+    # each command with its children (a suite: its dbt commands and its JVM):
+    # one process group (setsid)
+    for pid in "${background_pid[@]}"; do kill -- "-$pid" 2>/dev/null || true; done
     rm -rf "$work_dir"
 }
 trap cleanup EXIT
+
+# A command in the background: its name, then the command. Its output goes
+# to a log, printed by finish_background, which waits for it and returns its
+# status.
+start_background() {
+    local name="$1"
+    shift
+    step "$name, started in the background"
+    setsid "$@" > "$work_dir/$name.log" 2>&1 &
+    background_pid[$name]=$!
+}
+finish_background() {
+    local name="$1" status=0
+    wait "${background_pid[$name]}" || status=$?
+    unset "background_pid[$name]"
+    step "$name exited $status"
+    cat "$work_dir/$name.log"
+    return "$status"
+}
 
 step "installs: the venv with the test pins and Spark, and Chromium for the report test (when missing), side by side"
 bash scripts/install_chromium.sh > "$work_dir/chromium.log" 2>&1 &
@@ -44,9 +63,7 @@ bouncer() { COLUMNS=200 DBT_PROJECT_DIR="$work_dir" dbt-bouncer run --config-fil
 
 # sqlfluff keeps one core busy for most of the checks: it lints beside the
 # others, its output printed when they are done
-step "sqlfluff lint, started in the background"
-sqlfluff lint models > "$work_dir/sqlfluff.log" 2>&1 &
-sqlfluff_pid=$!
+start_background "sqlfluff lint" sqlfluff lint models
 
 step "ruff"
 ruff check .
@@ -65,40 +82,22 @@ bouncer --only catalog_checks
 step "the analyses compile (analyses/: the acceptance queries)"
 dbt_here compile --select "path:analyses" --quiet --warn-error-options '{"error": ["NoNodesForSelectionCriteria"]}'
 
-sqlfluff_status=0
-wait "$sqlfluff_pid" || sqlfluff_status=$?
-sqlfluff_pid=""
-step "sqlfluff lint exited $sqlfluff_status"
-cat "$work_dir/sqlfluff.log"
-[ "$sqlfluff_status" -eq 0 ]
+finish_background "sqlfluff lint"
 
-# The checks passed. pytest in the background: its output goes to a log,
-# printed at the end.
-start_suite() {  # its name, then pytest's arguments
-    local name="$1"
-    shift
-    step "pytest: the $name, started in the background"
-    setsid python -m pytest "$@" > "$work_dir/$name.log" 2>&1 &
-    suite_pid[$name]=$!
-}
+# the checks passed: the two pytest runs
 if [ "${SKIP_SPARK:-}" != "1" ]; then
-    start_suite "Spark suite" tests/pytest/test_spark_equality.py -q --durations=10
+    start_background "Spark suite" python -m pytest tests/pytest/test_spark_equality.py -q --durations=10
 fi
 # two workers, each taking whole modules (their module fixtures build once),
 # one of them every module of the session builds (tests/pytest/conftest.py)
-start_suite "DuckDB suites" tests/pytest -q -n 2 --dist loadfile --no-loadscope-reorder --durations=25 \
-    --ignore=tests/pytest/test_spark_equality.py
+start_background "DuckDB suites" python -m pytest tests/pytest -q -n 2 --dist loadfile --no-loadscope-reorder \
+    --durations=25 --ignore=tests/pytest/test_spark_equality.py
 
 step "waiting for pytest"
 failed=()
 for name in "DuckDB suites" "Spark suite"; do
-    [ -n "${suite_pid[$name]:-}" ] || continue
-    status=0
-    wait "${suite_pid[$name]}" || status=$?
-    unset "suite_pid[$name]"
-    step "pytest: the $name exited $status"
-    cat "$work_dir/$name.log"
-    [ "$status" -eq 0 ] || failed+=("the $name")
+    [ -n "${background_pid[$name]:-}" ] || continue
+    finish_background "$name" || failed+=("the $name")
 done
 if [ "${#failed[@]}" -ne 0 ]; then
     echo "pytest failed: ${failed[*]}"
