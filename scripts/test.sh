@@ -7,7 +7,7 @@
 # two pytest runs (the Spark suite; the DuckDB suites on two pytest-xdist
 # workers) run side by side in the background. With the checks beside the
 # pytest runs instead, the whole command took about a fifth more CPU time
-# (README). Each step prints the time since the start.
+# (docs/testing.md). Each step prints the time since the start.
 # SKIP_SPARK=1 leaves the Spark suite out (quick local loops).
 set -euo pipefail
 cd "$(dirname "$0")/.."
