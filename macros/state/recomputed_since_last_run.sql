@@ -93,6 +93,18 @@
 {% endmacro %}
 
 {#
+    The files whose counting version the file log committed since the
+    watermark (a file read for the first time, or read again): a model per
+    file deletes their rows, then selects them again. Every file ever read
+    for the watermark of every row.
+#}
+{% macro files_committed_since(watermark) %}
+    select committed_files.source_file
+    from {{ ref('state_file_reads') }} as committed_files
+    where committed_files.loaded_at > {{ watermark }}
+{% endmacro %}
+
+{#
     The users (wiki, user_id) whose units can have changed since the
     watermark: every user with a stored copy of a changed event (a copy
     that now counts, or that counted before); every user with a stored copy
