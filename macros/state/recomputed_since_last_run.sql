@@ -3,17 +3,18 @@
     crash-safe on DuckDB: int_events_deduplicated per event,
     int_enrollment_users_changed (a log of the users each run recomputes),
     then per user int_enrollments_first_per_user and the models of one row
-    per unit or user read from it. Each row carries `computed_at`, the start
-    of the run that wrote it; the largest is the model's watermark: every
-    file version the log committed up to then is reflected. A run recomputes
-    only what changed after the watermark, deleting those rows first (a
-    pre-hook in the same transaction): if it stops, the watermark has not
-    moved and the next run does the same work again. The watermark moves
-    only when a run writes a row: a run whose recomputed users yield no row
-    of a model (int_cross_cohort_users_compared holds only users in both
-    cohorts) leaves that model's watermark, and the next run recomputes
-    those users again, which costs time, never correctness.
-    Spark rebuilds these models whole (its Parquet tables have no DELETE).
+    per unit or user read from it; fct_rejected_events per file. Each row
+    carries `computed_at`, the start of the run that wrote it; the largest
+    is the model's watermark: every file version the log committed up to
+    then is reflected. A run recomputes only what changed after the
+    watermark, deleting those rows first (a pre-hook in the same
+    transaction): if it stops, the watermark has not moved and the next run
+    does the same work again. The watermark moves only when a run writes a
+    row: a run whose recomputed users yield no row of a model
+    (int_cross_cohort_users_compared holds only users in both cohorts)
+    leaves that model's watermark, and the next run recomputes those users
+    again, which costs time, never correctness. Spark rebuilds these models
+    whole (its Parquet tables have no DELETE).
 #}
 
 {#
