@@ -153,3 +153,14 @@
         where {{ is_user_recomputed_since('recomputed', recomputed_watermark(inputs_fingerprint)) }}
     {%- endif -%}
 {% endmacro %}
+
+{#
+    The pre-hook of a model per file: on an incremental run, deletes the
+    rows of the files the log committed since the model's watermark.
+#}
+{% macro delete_recomputed_files() %}
+    {%- if is_incremental() -%}
+        delete from {{ this }} as recomputed
+        where recomputed.source_file in ({{ files_committed_since(recomputed_watermark()) }})
+    {%- endif -%}
+{% endmacro %}

@@ -3,8 +3,7 @@
     materialized=('table' if target.type == 'spark' else 'incremental'),
     incremental_strategy='append',
     on_schema_change='append_new_columns',
-    pre_hook="{% if is_incremental() %}delete from {{ this }} where source_file in ("
-        ~ "{{ files_committed_since(recomputed_watermark()) }}){% endif %}",
+    pre_hook="{{ delete_recomputed_files() }}",
 ) }}
 -- Every raw line that was not accepted, with the first rule it broke: the
 -- rejected lines stored for each file as last read (a file read again
