@@ -1,7 +1,8 @@
 {#
     The complementary error function erfc(z) = 1 - erf(z) in plain SQL that
     DuckDB and Spark both run (neither has a portable erf builtin). The SQL
-    is flat sums of powers, no deep nesting.
+    is sums of powers over lists of coefficients (sum_over_list,
+    constant_list_element), no deep nesting.
 
     For |z| < 2.5: 1 - erf(|z|) with the series (Abramowitz & Stegun,
     Handbook of Mathematical Functions, 7.1.6)
@@ -13,7 +14,7 @@
     cut after `terms` levels. Its convergent is a ratio of two polynomials in
     z with positive coefficients (the three-term recurrences
     A_n = z A_(n-1) + a_n A_(n-2), B_n = z B_(n-1) + a_n B_(n-2)), computed
-    here at compile time and evaluated as flat sums. z is capped at 30 inside
+    here at compile time and evaluated as sums. z is capped at 30 inside
     the ratio (exp(-z^2) is already exactly 0 beyond about 27.3), so a huge z
     gives exactly 0, never an overflow or NaN.
 
@@ -22,21 +23,19 @@
     With the default 40 terms both branches are within about 1e-15 of
     scipy.special.erfc (absolute below 2.5, relative above). Each branch
     clamps z to its own range, so neither overflows on rows it does not serve.
-    The argument is repeated many times: pass a column or a short expression.
+    The argument is repeated in the output: pass a column or a short expression.
 #}
 {% macro erfc(z, terms=40) %}
     {%- set magnitude = 'abs(cast(' ~ z ~ ' as double))' -%}
     {%- set small = 'least(' ~ magnitude ~ ', 2.5e0)' -%}
     {%- set large = 'least(greatest(' ~ magnitude ~ ', 2.5e0), 30e0)' -%}
     {%- set w = '(2e0 * ' ~ small ~ ' * ' ~ small ~ ')' -%}
-    {#- series terms: 1·3·…·(2n+1) -#}
+    {#- series coefficients: 1·3·…·(2n+1) for n = 0 .. terms -#}
     {%- set double_factorial = namespace(value=1.0) -%}
-    {%- set series_terms = ['1e0'] -%}
+    {%- set double_factorials = ['%.17e' | format(1.0)] -%}
     {%- for n in range(1, terms + 1) -%}
         {%- set double_factorial.value = double_factorial.value * (2 * n + 1) -%}
-        {%- do series_terms.append(
-            'power(' ~ w ~ ', ' ~ n ~ 'e0) / ' ~ ('%.17e' | format(double_factorial.value))
-        ) -%}
+        {%- do double_factorials.append('%.17e' | format(double_factorial.value)) -%}
     {%- endfor -%}
     {#- continued fraction convergent A/B as coefficient lists, lowest power first -#}
     {%- set fraction = namespace(numerator_before=[1.0], numerator=[0.0], denominator_before=[0.0], denominator=[1.0]) -%}
@@ -59,35 +58,26 @@
         {%- set fraction.denominator_before = fraction.denominator -%}
         {%- set fraction.denominator = denominator -%}
     {%- endfor -%}
-    {%- set numerator_terms = [] -%}
-    {%- set denominator_terms = [] -%}
+    {%- set numerator_coefficients = [] -%}
+    {%- set denominator_coefficients = [] -%}
     {%- for power in range(fraction.numerator | length) -%}
-        {%- if fraction.numerator[power] != 0 -%}
-            {%- do numerator_terms.append(
-                ('%.17e' | format(fraction.numerator[power])) ~ ' * power(' ~ large ~ ', ' ~ power ~ 'e0)'
-            ) -%}
-        {%- endif -%}
-        {%- if fraction.denominator[power] != 0 -%}
-            {%- do denominator_terms.append(
-                ('%.17e' | format(fraction.denominator[power])) ~ ' * power(' ~ large ~ ', ' ~ power ~ 'e0)'
-            ) -%}
-        {%- endif -%}
+        {%- do numerator_coefficients.append('%.17e' | format(fraction.numerator[power])) -%}
+        {%- do denominator_coefficients.append('%.17e' | format(fraction.denominator[power])) -%}
     {%- endfor -%}
+    {%- set powers = integer_range_list(fraction.numerator | length - 1) -%}
     (case when cast({{ z }} as double) < 0e0 then 2e0 else 0e0 end
         + case when cast({{ z }} as double) < 0e0 then -1e0 else 1e0 end
         * case
             when {{ magnitude }} < 2.5e0
                 then greatest(0e0,
-                    1e0 - 1.1283791670955126e0 * exp(-{{ small }} * {{ small }}) * {{ small }} * (
-                        {{ series_terms | join('\n                        + ') }}
-                    )
+                    1e0 - 1.1283791670955126e0 * exp(-{{ small }} * {{ small }}) * {{ small }}
+                    * {{ sum_over_list(integer_range_list(terms), 'n',
+                        'power(' ~ w ~ ', cast(n as double)) / ' ~ constant_list_element(double_factorials, 'n')) }}
                 )
             else exp(-{{ magnitude }} * {{ magnitude }}) / 1.7724538509055160e0
-                * (
-                    {{ numerator_terms | join('\n                    + ') }}
-                )
-                / (
-                    {{ denominator_terms | join('\n                    + ') }}
-                )
+                * {{ sum_over_list(powers, 'p',
+                    constant_list_element(numerator_coefficients, 'p') ~ ' * power(' ~ large ~ ', cast(p as double))') }}
+                / {{ sum_over_list(powers, 'p',
+                    constant_list_element(denominator_coefficients, 'p') ~ ' * power(' ~ large ~ ', cast(p as double))') }}
         end)
 {% endmacro %}

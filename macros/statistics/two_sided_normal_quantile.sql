@@ -17,8 +17,12 @@
         {{ exceptions.raise_compiler_error('two_sided_normal_quantile: alpha must lie in (0, 1), not ' ~ alpha) }}
     {%- endif -%}
     {%- set state = namespace(low=0.0, high=40.0) -%}
+    {#- halve [low, high] until no double lies between them (about 56 steps) -#}
     {%- for iteration in range(200) -%}
         {%- set middle = (state.low + state.high) / 2 -%}
+        {%- if middle == state.low or middle == state.high -%}
+            {%- break -%}
+        {%- endif -%}
         {%- if 2 * _upper_normal_tail(middle) > alpha -%}
             {%- set state.low = middle -%}
         {%- else -%}
@@ -36,7 +40,13 @@
         {%- set series = namespace(term=x, total=x) -%}
         {%- for n in range(1, 120) -%}
             {%- set series.term = -series.term * x * x / n -%}
-            {%- set series.total = series.total + series.term / (2 * n + 1) -%}
+            {%- set next_total = series.total + series.term / (2 * n + 1) -%}
+            {#- past n = x^2 the terms only shrink: once one no longer
+                changes the total, no later one does -#}
+            {%- if n > x * x and next_total == series.total -%}
+                {%- break -%}
+            {%- endif -%}
+            {%- set series.total = next_total -%}
         {%- endfor -%}
         {{ return((1 - 1.1283791670955126 * series.total) / 2) }}
     {%- else -%}
