@@ -11,7 +11,9 @@ hand-written lines that probe the JSON type rules, is built on both engines:
 3. the same events as the data lake's Parquet (`events_format: parquet`),
    one build on each engine, compared the same way;
 4. the files of tests/pytest/test_engine_differences.py, on Spark only: the
-   known differences between the engines, pinned on the Spark side.
+   known differences between the engines, pinned on the Spark side;
+5. the chi-square p-value macro (with erfc and the list sums it uses) on a
+   grid of inputs, against scipy, as on DuckDB in test_srm_statistics.py.
 
 Spark runs in local mode through dbt-spark's `session` method
 (requirements-spark.txt, Java 17), its warehouse and metastore in a
@@ -530,3 +532,41 @@ def test_lf_then_crlf_reads_no_phantom_line_on_spark(builds: dict):
     }
     assert counts["lf-then-crlf.json"] == (3, 0, 3)
     assert counts["crlf-then-lf.json"] == (3, 0, 3)
+
+
+# ---------------------------------------------------------------------------
+# The statistics macros on Spark's SQL: their sums over lists
+# (sum_over_list, constant_list_element) are written once per engine, and
+# the marts' allocations, two variants each, reach only the odd branch with
+# an empty sum; tests/pytest/test_srm_statistics.py holds DuckDB's side.
+
+P_VALUE_GRID = [
+    (statistic, degrees_of_freedom)
+    for degrees_of_freedom in (1, 2, 3, 4, 7, 10, 99, 100)
+    for statistic in (0.5, 3.0, 12.5, 80.0, 1e9)
+]
+
+
+@pytest.fixture(scope="module")
+def spark_p_values(builds: dict, spark_workspace: dict) -> dict[tuple[float, int], float]:
+    """chi_square_p_value on a grid of inputs, as Spark computes it (after
+    the builds, in their JVM)."""
+    grid = ", ".join(f"(cast({statistic!r} as double), {freedom})" for statistic, freedom in P_VALUE_GRID)
+    sql = (
+        "select statistic, degrees_of_freedom, "
+        "{{ chi_square_p_value('statistic', 'degrees_of_freedom') }} as p_value "
+        f"from (values {grid}) as grid(statistic, degrees_of_freedom)"
+    )
+    project = SparkProject(spark_workspace["root"] / "spark", SPARK_SCHEMA, str(spark_workspace["events"] / EVENTS_GLOB))
+    run = project.run("show", "--inline", sql, "--limit", str(len(P_VALUE_GRID)), "--output", "json", "--quiet")
+    rows = json.loads(run.stdout[run.stdout.index("{") :])["show"]
+    return {(float(row["statistic"]), int(row["degrees_of_freedom"])): float(row["p_value"]) for row in rows}
+
+
+def test_chi_square_p_value_matches_scipy_on_spark(spark_p_values: dict):
+    from scipy import stats
+
+    assert sorted(spark_p_values) == sorted(P_VALUE_GRID)
+    for (statistic, degrees_of_freedom), p_value in spark_p_values.items():
+        expected = stats.chi2.sf(statistic, degrees_of_freedom)
+        assert abs(p_value - expected) <= 1e-12, (statistic, degrees_of_freedom, p_value, expected)
