@@ -17,8 +17,8 @@
     i! and Gamma(i + 1/2) are computed here at compile time, as two lists
     that each term indexes (constant_list_element). So the SQL stays small
     whatever max_degrees_of_freedom is: with each of the 100 terms written
-    out, this expression was about 30 kB, which the engine plans on every
-    build and the linter parses.
+    out, this expression would be about 30 kB for the engine to plan on
+    every build and for the linter to parse.
 
     erfc is the erfc macro (accurate to about 1e-15).
 
