@@ -69,12 +69,14 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _warm_up() -> None:
-    """Import dbt and parse the project once (into a throw-away folder).
+    """Import dbt and parse the project once (into a throw-away folder), then
+    do here what every command would otherwise do again in its fork.
 
     With dbt's test caching on (dbt_common.tests, as dbt's own test fixtures
     do), the parse keeps what Jinja parsed of every macro and the blocks of
     every file, keyed by their text: the children inherit both, so the full
-    parse each new warehouse or new vars need skips that work."""
+    parse each new warehouse or new vars need skips that work. Then
+    `_compile_macro_templates` and `_import_what_commands_import`."""
     from dbt.cli.main import dbtRunner
     from dbt_common.tests import enable_test_caching
 
@@ -96,11 +98,54 @@ def _warm_up() -> None:
     try:
         # without the static parser: its Rust thread pool (dbt_extractor)
         # would outlive the parse, and a fork must not inherit threads
-        dbtRunner().invoke(["parse", "--quiet", "--no-static-parser"])
+        result = dbtRunner().invoke(["parse", "--quiet", "--no-static-parser"])
+        if result.success and result.result is not None:
+            _compile_macro_templates(result.result)
+        _import_what_commands_import()
     finally:
         os.environ.clear()
         os.environ.update(saved)
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _compile_macro_templates(manifest) -> None:
+    """Compile the Jinja template of every macro of the project and of dbt.
+
+    dbt compiles a macro's template the first time a command calls it and
+    keeps it, keyed by the macro's text, for the rest of that process
+    (dbt_common.clients.jinja.template_cache): the materializations, the
+    adapter's macros and the tests' are compiled again in every fork, about
+    a tenth of a command's Python time. Compiled here, every fork inherits
+    them; a macro whose text a command changes is compiled again, as
+    before."""
+    from dbt_common.clients.jinja import template_cache
+
+    for macro in manifest.macros.values():
+        try:
+            template_cache.get_node_template(macro)
+        except Exception:  # noqa: BLE001 - the command compiles (and reports) it itself
+            continue
+
+
+def _import_what_commands_import() -> None:
+    """Import the modules dbt's commands import only when they run: the task
+    modules, and numpy, which DuckDB imports when the project's plugin
+    registers its Python functions on each new connection
+    (plugins/event_file_reader.py). numpy's OpenBLAS, held to one thread
+    here, starts no thread: forking is only safe from one thread."""
+    import importlib
+
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"
+    for module in (
+        "numpy",
+        "dbt.task.build",
+        "dbt.task.compile",
+        "dbt.task.run",
+        "dbt.task.seed",
+        "dbt.task.show",
+        "dbt.task.test",
+    ):
+        importlib.import_module(module)
 
 
 # flags that choose another project, profile or target, or that a config reads
