@@ -3,11 +3,22 @@
 # $1 into it, then the project's package (pyproject.toml: the
 # `growth-enrollments` command), editable and without dependencies: the
 # requirements pin them. Run by demo.sh and test.sh.
+#
+# The pins go in with uv (its version pinned here), which downloads and
+# unpacks in parallel: a new venv with requirements-spark.txt took 23 s,
+# against 51 s with pip alone, the same packages. Should uv fail (say, an
+# index it cannot reach), pip installs them instead.
 set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 requirements="${1:-requirements.txt}"
-if [ ! -x "$repo_root/.venv/bin/python" ]; then
+uv_version="0.13.10"
+python="$repo_root/.venv/bin/python"
+if [ ! -x "$python" ]; then
     python3 -m venv "$repo_root/.venv"
 fi
-"$repo_root/.venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$repo_root/$requirements"
-"$repo_root/.venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e "$repo_root"
+pip_install() { "$python" -m pip install --quiet --disable-pip-version-check "$@"; }
+if ! { pip_install "uv==$uv_version" && "$repo_root/.venv/bin/uv" pip install --quiet --python "$python" -r "$repo_root/$requirements"; }; then
+    echo "setup_venv.sh: uv did not install $requirements; pip installs it" >&2
+    pip_install -r "$repo_root/$requirements"
+fi
+pip_install --no-deps -e "$repo_root"
