@@ -5,12 +5,12 @@ adapter, then building the JSON schemas and Jinja templates it parses the
 project with (a new warehouse or new vars mean a full parse). The suites run
 over a hundred dbt commands, so that start-up is much of their CPU time.
 
-The server (this file run as a script) imports dbt and parses the project
-once, then forks one child per command. Each child is a process of its own,
-as a `dbt` subprocess would be: its own session (so a test can SIGKILL its
-process group), working directory, environment and output file; it runs the
-same entry point as the `dbt` executable (`dbt.cli.main.cli`) and exits with
-its status. Nothing of an earlier command is in it: every child is forked
+The server (this file run as a script) imports dbt, parses the project and
+compiles every macro's template once, then forks one child per command.
+Each child is a process of its own, as a `dbt` subprocess would be: its own
+session (so a test can SIGKILL its process group), working directory,
+environment and output file; it runs the same entry point as the `dbt`
+executable (`dbt.cli.main.cli`) and exits with its status. Nothing of an earlier command is in it: every child is forked
 from the same warmed-up state, in which no command has run since the warm-up
 (dbt re-initialises flags, adapters and logging for each command).
 
