@@ -6,7 +6,8 @@
 #
 # The pins go in with uv (its version pinned here), which downloads and
 # unpacks in parallel: a new venv with requirements-spark.txt took 23 s,
-# against 51 s with pip alone, the same packages. Should uv fail (say, an
+# against 51 s with pip alone, the same packages. uv reads the index pip is
+# set to (PIP_INDEX_URL, else pip's configuration); should it fail (say, an
 # index it cannot reach), pip installs them instead.
 set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,7 +18,11 @@ if [ ! -x "$python" ]; then
     python3 -m venv "$repo_root/.venv"
 fi
 pip_install() { "$python" -m pip install --quiet --disable-pip-version-check "$@"; }
-if ! { pip_install "uv==$uv_version" && "$repo_root/.venv/bin/uv" pip install --quiet --python "$python" -r "$repo_root/$requirements"; }; then
+index="${PIP_INDEX_URL:-$("$python" -m pip config get global.index-url 2>/dev/null || true)}"
+uv_install() {
+    "$repo_root/.venv/bin/uv" pip install --quiet --python "$python" ${index:+--default-index "$index"} "$@"
+}
+if ! { pip_install "uv==$uv_version" && uv_install -r "$repo_root/$requirements"; }; then
     echo "setup_venv.sh: uv did not install $requirements; pip installs it" >&2
     pip_install -r "$repo_root/$requirements"
 fi
