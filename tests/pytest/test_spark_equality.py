@@ -370,7 +370,8 @@ def _prepare_workspace(root: Path) -> dict:
     split = cfg.start + dt.timedelta(days=FIRST_BATCH_DAYS)
     events = root / "events"
     _copy_tree(generated, events, lambda relative: _day_of(relative) < split)
-    return {"root": root, "cfg": cfg, "generated": generated, "events": events, "split": split}
+    spark_dir = root / "spark"  # warehouse and metastore of every Spark build
+    return {"root": root, "cfg": cfg, "generated": generated, "events": events, "split": split, "spark_dir": spark_dir}
 
 
 @pytest.fixture(scope="module")
@@ -379,7 +380,7 @@ def builds(spark_workspace: dict) -> dict:
     root: Path = spark_workspace["root"]
     events: Path = spark_workspace["events"]
     events_path = str(events / EVENTS_GLOB)
-    spark_dir = root / "spark"
+    spark_dir: Path = spark_workspace["spark_dir"]
     result: dict = {"seconds": {}}
 
     def timed(name: str, project: DbtProject, *args: str) -> None:
@@ -559,7 +560,7 @@ def spark_p_values(builds: dict, spark_workspace: dict) -> dict[tuple[float, int
         "{{ chi_square_p_value('statistic', 'degrees_of_freedom') }} as p_value "
         f"from (values {grid}) as grid(statistic, degrees_of_freedom)"
     )
-    project = SparkProject(spark_workspace["root"] / "spark", SPARK_SCHEMA, str(spark_workspace["events"] / EVENTS_GLOB))
+    project = SparkProject(spark_workspace["spark_dir"], SPARK_SCHEMA, str(spark_workspace["events"] / EVENTS_GLOB))
     run = project.run("show", "--inline", sql, "--limit", str(len(P_VALUE_GRID)), "--output", "json", "--quiet")
     rows = json.loads(run.stdout[run.stdout.index("{") :])["show"]
     return {(float(row["statistic"]), int(row["degrees_of_freedom"])): float(row["p_value"]) for row in rows}
