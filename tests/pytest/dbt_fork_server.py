@@ -10,9 +10,10 @@ compiles every macro's template once, then forks one child per command.
 Each child is a process of its own, as a `dbt` subprocess would be: its own
 session (so a test can SIGKILL its process group), working directory,
 environment and output file; it runs the same entry point as the `dbt`
-executable (`dbt.cli.main.cli`) and exits with its status. Nothing of an earlier command is in it: every child is forked
-from the same warmed-up state, in which no command has run since the warm-up
-(dbt re-initialises flags, adapters and logging for each command).
+executable (`dbt.cli.main.cli`) and exits with its status. Nothing of an
+earlier command is in it: every child is forked from the same warmed-up
+state, in which no command has run since the warm-up (dbt re-initialises
+flags, adapters and logging for each command).
 
 The client, `ForkServer`, starts one server per test process and gives
 `start()` (a `DbtProcess`, like `subprocess.Popen`: `pid`, `wait()`,
