@@ -16,8 +16,9 @@ Fixtures for later models should reuse these builds (read more tables from
 * Scheduling on pytest-xdist workers (`--dist loadfile --no-loadscope-reorder`,
   scripts/test.sh): each module runs whole on one worker, and the modules
   that use the session builds (SESSION_BUILD_MODULES) run together on one
-  worker, which makes those builds once for all of them. They start first,
-  then the slowest of the other modules, so that the two workers end
+  worker, which makes those builds once for all of them. The Spark suite,
+  the longest module, starts first on one worker, the session builds on the
+  other; then the slowest of the other modules, so that the two workers end
   together.
 """
 
@@ -50,9 +51,12 @@ SESSION_BUILD_MODULES = frozenset(
         "test_semantic_layer",
     }
 )
-# the slowest modules that build for themselves, slowest first (measured
-# alone on two workers, 2026-12-06: about 360, 190, 110, 95 and 85 s);
-# any other module starts after them, in the order pytest collects it
+# the slowest modules that build for themselves, slowest first (the Spark
+# suite about 300 s alone, 2026-12-07; the others measured alone on two
+# workers, 2026-12-06: about 360, 190, 110, 95 and 85 s); the Spark suite
+# starts before the session builds, the others after them; any other module
+# starts after them all, in the order pytest collects it
+SPARK_MODULE = "test_spark_equality"
 SLOWEST_MODULES = (
     "test_crash_consistency",
     "test_incremental",
@@ -81,13 +85,15 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The modules of the session builds first, then the slowest others."""
+    """The Spark suite, the modules of the session builds, then the slowest others."""
     sharing = {_module(item.nodeid) for item in items if SESSION_BUILDS & set(item.fixturenames)}
     if not sharing <= SESSION_BUILD_MODULES:
         warnings.warn(f"add {sorted(sharing - SESSION_BUILD_MODULES)} to SESSION_BUILD_MODULES (conftest.py)", stacklevel=1)
 
     def rank(item: pytest.Item) -> int:
         module = _module(item.nodeid)
+        if module == SPARK_MODULE:
+            return -1
         if module in SESSION_BUILD_MODULES:
             return 0
         return 1 + SLOWEST_MODULES.index(module) if module in SLOWEST_MODULES else 1 + len(SLOWEST_MODULES)
