@@ -51,12 +51,13 @@ SESSION_BUILD_MODULES = frozenset(
         "test_semantic_layer",
     }
 )
-# the slowest modules that build for themselves, slowest first (the Spark
-# suite about 300 s alone, 2026-12-07; the others measured alone on two
-# workers, 2026-12-06: about 360, 190, 110, 95 and 85 s); the Spark suite
-# starts before the session builds, the others after them; any other module
-# starts after them all, in the order pytest collects it
+# the longest module (about 300 s alone, 2026-12-07): it starts first, the
+# session builds next, on the other worker
 SPARK_MODULE = "test_spark_equality"
+# the slowest modules that build for themselves, slowest first (measured
+# alone on two workers, 2026-12-06: about 360, 190, 110, 95 and 85 s), after
+# the session builds; any other module starts after them, in the order
+# pytest collects it
 SLOWEST_MODULES = (
     "test_crash_consistency",
     "test_incremental",
