@@ -68,6 +68,9 @@ first_enrollment as (
         min(enrolled_at) as enrolled_at,
         cast(sum(event_count) as bigint) as event_count,
         count(*) as variant_count,
+        -- the pairs of fct_multi_variant_users, read from here instead of
+        -- from every event again
+        case when count(*) > 1 then {{ list_agg_sorted('variant') }} end as variants_seen,
         max(has_singular_variant_conflict) = 1 as has_singular_variant_conflict,
         max(has_forced_assignment) = 1 as has_forced_assignment
     from unit_variants

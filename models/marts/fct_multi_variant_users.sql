@@ -12,8 +12,8 @@ enrollments as (
     select * from {{ ref('fct_experiment_enrollments') }}
 ),
 
-assignments as (
-    select * from {{ ref('int_event_assignments_unnested') }}
+unit_variant_lists as (
+    select * from {{ ref('int_enrollments_first_per_user') }}
 ),
 
 counted_units as (
@@ -32,20 +32,16 @@ unit_totals as (
 ),
 
 multi_variant_unit_variants as (
-    select distinct
-        enrollments.cohort,
-        enrollments.experiment,
-        enrollments.wiki,
-        enrollments.user_id,
-        assignments.variant
-    from enrollments
-    inner join assignments
-        on
-            enrollments.cohort = assignments.cohort
-            and enrollments.experiment = assignments.experiment
-            and enrollments.wiki = assignments.wiki
-            and enrollments.user_id = assignments.user_id
-    where enrollments.is_multi_variant
+    -- one row per distinct variant of each multi-variant unit, from the
+    -- unit's list (not from its events: those grow with the history)
+    select
+        cohort,
+        experiment,
+        wiki,
+        user_id,
+        {{ explode_list('variants_seen') }} as variant
+    from unit_variant_lists
+    where is_multi_variant
 ),
 
 variant_pairs as (
