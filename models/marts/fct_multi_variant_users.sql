@@ -9,10 +9,6 @@
 with
 
 enrollments as (
-    select * from {{ ref('fct_experiment_enrollments') }}
-),
-
-unit_variant_lists as (
     select * from {{ ref('int_enrollments_first_per_user') }}
 ),
 
@@ -40,7 +36,7 @@ multi_variant_unit_variants as (
         wiki,
         user_id,
         {{ explode_list('variants_seen') }} as variant
-    from unit_variant_lists
+    from enrollments
     where is_multi_variant
 ),
 
