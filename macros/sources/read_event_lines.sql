@@ -36,7 +36,9 @@
         {{ return('') }}
     {%- endif -%}
     {%- set all_at_once = create_recovered ~ ';\n' ~ duckdb__probe_event_lines(recovered, files, events_format) -%}
-    {%- set error = run_query('select growth_try_execute(' ~ sql_string(all_at_once) ~ ')').columns[0].values()[0] -%}
+    {%- set error = duckdb__run_query_with_spare_thread(
+        'select growth_try_execute(' ~ sql_string(all_at_once) ~ ')'
+    ).columns[0].values()[0] -%}
     {%- set readable = files -%}
     {%- if error != '' -%}
         {%- do log('Reading the event files together failed (' ~ error[:300] ~ '); trying them one by one.', info=true) -%}
@@ -74,7 +76,7 @@
         ) as attempts (source_file, statement)
     {%- endset -%}
     {%- set readable = [] -%}
-    {%- for row in run_query(attempts).rows -%}
+    {%- for row in duckdb__run_query_with_spare_thread(attempts).rows -%}
         {%- set file = row[0] -%}
         {%- set read_error = row[1] -%}
         {%- if read_error == '' -%}
@@ -103,6 +105,22 @@
         {%- endif -%}
     {%- endfor -%}
     {{ return(readable) }}
+{% endmacro %}
+
+{#
+    Runs `query`, which calls growth_try_execute, with one DuckDB thread
+    more than set, given back after. The function waits inside one of
+    DuckDB's threads for the statement it runs, which may then have the
+    others only: with 2 threads, the first pass over 10M lines ran on one
+    core in three runs of four (12.8 to 13.2 s, against 7.4 to 8.2 s when
+    it had both).
+#}
+{% macro duckdb__run_query_with_spare_thread(query) %}
+    {%- set threads = run_query("select current_setting('threads')").columns[0].values()[0] -%}
+    {%- do run_query('set threads = ' ~ (threads + 1)) -%}
+    {%- set result = run_query(query) -%}
+    {%- do run_query('set threads = ' ~ threads) -%}
+    {{ return(result) }}
 {% endmacro %}
 
 {# The file list as DuckDB patterns that match each file exactly. #}
