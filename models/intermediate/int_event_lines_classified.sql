@@ -1,3 +1,4 @@
+{{ config(meta={'uncompressed_columns': ['raw_line_md5', 'meta_id']}) }}
 -- One row per raw line read by this run: the wiki, enrollment time, cohort
 -- and assignments it resolves to, and the first rule it breaks (null when it
 -- is accepted). Only rejected lines keep their text; accepted ones keep its

@@ -71,6 +71,27 @@ def test_dbt_build_exits_zero_on_messy_input(messy_project: DbtProject) -> None:
     assert re.search(r"\bERROR=0\b", run.stdout), run.stdout[-3000:]
 
 
+def test_parsed_lines_store_their_random_keys_uncompressed(messy_project: DbtProject) -> None:
+    """The table of parsed lines, rebuilt each run, stores its md5s and UUIDs
+    without compression (meta `uncompressed_columns`,
+    macros/storage/duckdb__create_table_as.sql); its other columns and the
+    stored history keep DuckDB's compression."""
+
+    def compressions(table: str) -> dict[str, set[str]]:
+        rows = messy_project.query(
+            "select column_name, list(distinct compression) from pragma_storage_info(?)"
+            " where segment_type = 'VARCHAR' group by column_name",
+            [table],
+        )
+        return {column: set(methods) for column, methods in rows}
+
+    parsed = compressions("int_event_lines_classified")
+    assert parsed["raw_line_md5"] == parsed["meta_id"] == {"Uncompressed"}, parsed
+    assert "Uncompressed" not in parsed["source_file"], parsed
+    stored = compressions("state_event_copies")
+    assert "Uncompressed" not in stored["raw_line_md5"] | stored["meta_id"], stored
+
+
 @pytest.mark.parametrize("model", PUBLIC_MODELS)
 def test_messy_model_matches_oracle(messy_project: DbtProject, messy_dataset: Dataset, model: str) -> None:
     assert_built(messy_project)
