@@ -36,9 +36,7 @@
         {{ return('') }}
     {%- endif -%}
     {%- set all_at_once = create_recovered ~ ';\n' ~ duckdb__probe_event_lines(recovered, files, events_format) -%}
-    {%- set error = duckdb__run_query_with_spare_thread(
-        'select growth_try_execute(' ~ sql_string(all_at_once) ~ ')'
-    ).columns[0].values()[0] -%}
+    {%- set error = duckdb__try_execute_with_spare_thread(all_at_once) -%}
     {%- set readable = files -%}
     {%- if error != '' -%}
         {%- do log('Reading the event files together failed (' ~ error[:300] ~ '); trying them one by one.', info=true) -%}
@@ -76,7 +74,7 @@
         ) as attempts (source_file, statement)
     {%- endset -%}
     {%- set readable = [] -%}
-    {%- for row in duckdb__run_query_with_spare_thread(attempts).rows -%}
+    {%- for row in run_query(attempts).rows -%}
         {%- set file = row[0] -%}
         {%- set read_error = row[1] -%}
         {%- if read_error == '' -%}
@@ -108,19 +106,26 @@
 {% endmacro %}
 
 {#
-    Runs `query`, which calls growth_try_execute, with one DuckDB thread
-    more than set, given back after. The function waits inside one of
-    DuckDB's threads for the statement it runs, which may then have the
-    others only: with 2 threads, the first pass over 10M lines ran on one
-    core in three runs of four (12.8 to 13.2 s, against 7.4 to 8.2 s when
-    it had both).
+    growth_try_execute(statement) with one DuckDB thread more than set,
+    given back after; returns its error ('' when it succeeded). The
+    function waits inside one of DuckDB's threads for the statement it
+    runs, which may then have the others only: with 2 threads, the first
+    pass over 10M lines ran on one core in three runs of four (12.8 to
+    13.2 s, against 7.4 to 8.2 s when it had both). The spare thread's
+    reader takes a line buffer of its own (256 MiB with the default
+    max_line_bytes): a statement that runs out of memory with it is tried
+    again on the threads set.
 #}
-{% macro duckdb__run_query_with_spare_thread(query) %}
+{% macro duckdb__try_execute_with_spare_thread(statement) %}
+    {%- set try_statement = 'select growth_try_execute(' ~ sql_string(statement) ~ ')' -%}
     {%- set threads = run_query("select current_setting('threads')").columns[0].values()[0] -%}
     {%- do run_query('set threads = ' ~ (threads + 1)) -%}
-    {%- set result = run_query(query) -%}
+    {%- set error = run_query(try_statement).columns[0].values()[0] -%}
     {%- do run_query('set threads = ' ~ threads) -%}
-    {{ return(result) }}
+    {%- if error.startswith('OutOfMemoryException') -%}
+        {%- set error = run_query(try_statement).columns[0].values()[0] -%}
+    {%- endif -%}
+    {{ return(error) }}
 {% endmacro %}
 
 {# The file list as DuckDB patterns that match each file exactly. #}

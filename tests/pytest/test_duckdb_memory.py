@@ -4,12 +4,16 @@
   connection.
 * A query that needs more memory than the limit spills to the temporary
   directory and completes, rather than failing with an out-of-memory error.
+* At a low limit the files are still read all at once, not one by one: the
+  first pass, run with a spare DuckDB thread, is tried again without it
+  when the spare thread's line buffer does not fit.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 from dbt_project_runner import run_dbt
 
 
@@ -45,3 +49,20 @@ def test_a_query_larger_than_the_memory_limit_spills_and_completes(tmp_path: Pat
         {"DUCKDB_MEMORY_LIMIT": "600MB", "DUCKDB_TEMP_DIRECTORY": str(tmp_path / "spill")},
     )
     assert '"distinct_labels": 12000000' in output, output
+
+
+def test_a_low_memory_limit_still_reads_the_files_together(tmp_path: Path):
+    # at 700MB the spare thread's 256 MiB line buffer does not fit beside the
+    # other two (macros/sources/read_event_lines.sql)
+    completed = run_dbt(
+        ["run", "--select", "metricflow_time_spine", "--log-format", "text"],
+        tmp_path / "low_memory.duckdb",
+        tmp_path,
+        env={"DUCKDB_MEMORY_LIMIT": "700MB", "DUCKDB_TEMP_DIRECTORY": str(tmp_path / "spill")},
+    )
+    assert "trying them one by one" not in completed.stdout, completed.stdout[-3000:]
+    with duckdb.connect(str(tmp_path / "low_memory.duckdb"), read_only=True) as connection:
+        files, unreadable = connection.execute(
+            "select count(*), count(read_error) from main.raw_event_files"
+        ).fetchone()
+    assert files > 0 and unreadable == 0
