@@ -110,11 +110,11 @@
     given back after; returns its error ('' when it succeeded). The
     function waits inside one of DuckDB's threads for the statement it
     runs, which may then have the others only: with 2 threads, the first
-    pass over 10M lines ran on one core in three runs of four (12.8 to
-    13.2 s, against 7.4 to 8.2 s when it had both). The spare thread's
-    reader takes a line buffer of its own (256 MiB with the default
-    max_line_bytes): a statement that runs out of memory with it is tried
-    again on the threads set.
+    pass over the files ran on one core in six runs of nine (at 10M lines
+    12.8 to 13.1 s, against 7.4 to 8.2 s when it had both). The spare
+    thread's reader takes a line buffer of its own (256 MiB with the
+    default max_line_bytes): a statement that runs out of memory with it
+    is tried again on the threads set.
 #}
 {% macro duckdb__try_execute_with_spare_thread(statement) %}
     {%- set try_statement = 'select growth_try_execute(' ~ sql_string(statement) ~ ')' -%}
