@@ -15,8 +15,9 @@
         or config.get('contract').enforced or config.get('sql_header') or partitioned_by or sorted_by -%}
         {{- dbt.duckdb__create_table_as(temporary, relation, compiled_code, language, partitioned_by, sorted_by) -}}
     {%- else -%}
-        {#- DuckDB's own type names (dbt's column types flatten structs) -#}
-        {%- set described = run_query('describe select * from (' ~ compiled_code ~ ') as model_subq') -%}
+        {#- DuckDB's own type names (dbt's column types flatten structs); the
+            query on lines of its own, as it may end in a -- comment -#}
+        {%- set described = run_query('describe select * from (\n' ~ compiled_code ~ '\n) as model_subq') -%}
         {%- set names = described.columns[0].values() | list -%}
         {%- set types = described.columns[1].values() | list -%}
         {%- for name in uncompressed_columns if name not in names -%}
